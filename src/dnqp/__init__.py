@@ -1,0 +1,55 @@
+"""dnqp — entropy-weight composite indices and Stata-grade regression tables.
+
+The engine is pure (DataFrames in, frozen results out). Excel formulas (:mod:`dnqp.udfs`), ribbon
+scripts, the ``dnqp`` command line and the server are thin shells over it.
+
+>>> import dnqp
+>>> sorted(n for n in dnqp.__all__ if not n[0].isupper())[:4]
+['as_numeric', 'coerce_cell', 'coerce_frame', 'describe']
+"""
+
+from .entropy import EntropyResult, entropy_weights
+from .errors import (
+    CollinearityError,
+    ConstantIndicatorError,
+    DataError,
+    DirectionError,
+    DnqpError,
+    ModelError,
+    SettingsError,
+    TransformError,
+)
+from .prepare import ImputeResult, as_numeric, coerce_cell, coerce_frame, impute, parse_directions, transform
+from .regression import OLSResult, describe, model_table, ols, stars, vif
+from .study import Settings, StudyResult, run_study
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CollinearityError",
+    "ConstantIndicatorError",
+    "DataError",
+    "DirectionError",
+    "DnqpError",
+    "EntropyResult",
+    "ImputeResult",
+    "ModelError",
+    "OLSResult",
+    "Settings",
+    "SettingsError",
+    "StudyResult",
+    "TransformError",
+    "as_numeric",
+    "coerce_cell",
+    "coerce_frame",
+    "describe",
+    "entropy_weights",
+    "impute",
+    "model_table",
+    "ols",
+    "parse_directions",
+    "run_study",
+    "stars",
+    "transform",
+    "vif",
+]

@@ -1,0 +1,258 @@
+"""The entropy weight method (METHOD.md §2), as one pure function and a frozen result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import ConstantIndicatorError, DataError, SettingsError
+from .prepare import as_numeric, parse_directions, row_label
+
+__all__ = ["EntropyResult", "entropy_weights", "STANDARDIZE", "CONVENTIONS"]
+
+STANDARDIZE = ("minmax", "interval", "none")
+CONSTANT_POLICIES = ("error", "drop")
+CONVENTIONS = ("global", "within")
+
+
+def _years(index: pd.Index) -> str:
+    if len(index) == 0:
+        return "no rows"
+    return f"{row_label(index[0])}–{row_label(index[-1])}"
+
+
+@dataclass(frozen=True)
+class EntropyResult:
+    """What :func:`entropy_weights` computes. All Series are indexed by indicator.
+
+    Attributes
+    ----------
+    weights, entropy, divergence : Series
+        ``w_j`` (sums to 1), ``e_j`` and ``d_j = 1 − e_j``.
+    standardized : DataFrame
+        ``z_ij`` after standardisation (and shift), rows × indicators.
+    proportions : DataFrame
+        ``p_ij = z_ij / Σ_i z_ij``.
+    scores : Series
+        The composite index ``S_i = Σ_j w_j z_ij``, one value per row.
+    directions : Series
+        +1 (benefit) or −1 (cost) per indicator.
+    dropped : tuple
+        Indicators left out because they were constant (``constant="drop"``).
+    warnings : tuple of str
+        One-line notes about what was done (dropped indicators).
+    """
+
+    weights: pd.Series
+    entropy: pd.Series
+    divergence: pd.Series
+    standardized: pd.DataFrame
+    proportions: pd.DataFrame
+    scores: pd.Series
+    directions: pd.Series
+    standardize: str
+    shift: float
+    dropped: tuple = ()
+    warnings: tuple = field(default=())
+
+    def table(self) -> pd.DataFrame:
+        """Indicator | Entropy e | Divergence d | Weight w, one row per indicator."""
+        return pd.DataFrame(
+            {"Entropy e": self.entropy, "Divergence d": self.divergence, "Weight w": self.weights}
+        ).rename_axis("Indicator")
+
+    def _groups(self, groups: Mapping | Sequence | pd.Series) -> pd.Series:
+        """Dimension of every kept indicator, as a Series in indicator order.
+
+        ``groups`` is a mapping indicator → dimension, or a sequence aligned with the original columns
+        (dropped indicators included) or with the kept ones.
+        """
+        kept = self.weights.index
+        if isinstance(groups, Mapping | pd.Series):
+            missing = [c for c in kept if c not in groups]
+            if missing:
+                raise DataError(f"indicator {missing[0]} has no dimension")
+            mapping = groups
+        else:
+            groups = list(groups)
+            original = list(self.directions.index)
+            if len(groups) == len(original):
+                mapping = dict(zip(original, groups))
+            elif len(groups) == len(kept):
+                mapping = dict(zip(kept, groups))
+            else:
+                raise DataError(f"{len(groups)} dimensions given for {len(original)} indicators")
+        blank = [c for c in kept if mapping[c] is None or str(mapping[c]).strip() == ""]
+        if blank:
+            raise DataError(f"indicator {blank[0]} has no dimension")
+        return pd.Series([mapping[c] for c in kept], index=kept, name="Dimension")
+
+    def dimension_weights(self, groups: Mapping | Sequence | pd.Series) -> pd.Series:
+        """Sum of the weights of each dimension's indicators (dimensions in order of first appearance)."""
+        g = self._groups(groups)
+        return self.weights.groupby(g, sort=False).sum().rename("Weight")
+
+    def subindices(self, groups: Mapping | Sequence | pd.Series, convention: str = "global") -> pd.DataFrame:
+        """One column per dimension, named by the dimension, one row per observation.
+
+        ``convention="global"`` (default): ``S_i^k = Σ_{j∈k} w_j z_ij`` with the global weights, so the
+        sub-indices add up to :attr:`scores`. ``"within"``: the weights are renormalised inside each
+        dimension (``w_j / Σ_{j∈k} w_j``), so each sub-index is on the scale of ``z``.
+        """
+        if convention not in CONVENTIONS:
+            raise SettingsError(f"sub-index convention {convention!r} is not one of global, within")
+        g = self._groups(groups)
+        weighted = self.standardized * self.weights
+        out = weighted.T.groupby(g, sort=False).sum().T
+        if convention == "within":
+            dim_w = self.weights.groupby(g, sort=False).sum()
+            zero = dim_w[dim_w <= 0]
+            if len(zero):
+                raise DataError(f"dimension {zero.index[0]} has total weight 0: its within-dimension "
+                                "sub-index is undefined")
+            out = out / dim_w
+        out.columns.name = None
+        return out
+
+
+def entropy_weights(
+    data: pd.DataFrame,
+    directions: Sequence | Mapping | pd.Series,
+    *,
+    standardize: str = "minmax",
+    shift: float = 0.0,
+    interval: tuple[float, float] = (0.0, 1.0),
+    constant: str = "error",
+) -> EntropyResult:
+    """Entropy weights, standardised matrix and composite index (METHOD.md §2).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Rows are observations (years, or region-years), columns are indicators. No missing values
+        (use :func:`dnqp.impute` first).
+    directions : sequence or mapping
+        Per indicator: ``"+"``/``"-"``, ``1``/``-1``, ``"benefit"``/``"cost"`` or ``正向``/``负向``.
+    standardize : {"minmax", "interval", "none"}
+        ``"minmax"``: formula (4-1), benefit ``(x − min)/(max − min)``, cost ``(max − x)/(max − min)``.
+        ``"interval"``: ``a + (b − a)·z`` with ``interval=(a, b)``. ``"none"``: the data are taken as
+        already standardised and must be ≥ 0 (directions are then not applied).
+    shift : float
+        Added after standardising (paper: 0; SPSSAU-style: 0.01; common: 0.0001).
+    constant : {"error", "drop"}
+        What to do with an indicator that does not vary (its min–max standardisation is 0/0):
+        raise :class:`~dnqp.errors.ConstantIndicatorError` naming it (default), or drop it with a warning.
+
+    Examples
+    --------
+    The hand-checked oracle of METHOD.md:
+
+    >>> X = pd.DataFrame([[120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [150, 2.7, 52, 0.6],
+    ...                   [110, 3.9, 41, 1.0], [80, 3.5, 60, 0.9]], columns=["A", "B", "C", "D"])
+    >>> r = entropy_weights(X, "++-+")
+    >>> r.weights.round(6).tolist()
+    [0.29038, 0.236443, 0.229248, 0.24393]
+    >>> r.scores.round(6).tolist()
+    [0.48799, 0.771844, 0.373743, 0.68772, 0.257075]
+    """
+    if standardize not in STANDARDIZE:
+        raise SettingsError(f"standardisation {standardize!r} is not one of {', '.join(STANDARDIZE)}")
+    if constant not in CONSTANT_POLICIES:
+        raise SettingsError(f"constant-indicator policy {constant!r} is not one of error, drop")
+    if not isinstance(data, pd.DataFrame):
+        data = pd.DataFrame(data)
+    if data.shape[1] == 0:
+        raise DataError("no indicators: the data have no columns")
+    if data.columns.has_duplicates:
+        dup = data.columns[data.columns.duplicated()][0]
+        raise DataError(f"indicator {dup} appears more than once")
+    n = data.shape[0]
+    if n < 2:
+        raise DataError(f"the entropy weight method needs at least 2 observations, got {n}")
+    try:
+        shift = float(shift)
+        a, b = (float(v) for v in interval)
+    except (TypeError, ValueError):
+        raise SettingsError("shift and interval must be numbers") from None
+    if not np.isfinite(shift) or shift < 0:
+        raise SettingsError(f"shift must be a number ≥ 0, got {shift:g}")
+    if standardize == "interval" and not (np.isfinite(a) and np.isfinite(b) and 0 <= a < b):
+        raise SettingsError(f"interval ({a:g}, {b:g}) must satisfy 0 ≤ a < b")
+
+    dirs = parse_directions(directions, data.columns)
+    x = as_numeric(data, what="indicator")
+    values = x.to_numpy(dtype=float)
+    nan = np.isnan(values)
+    if nan.any():
+        i, j = np.argwhere(nan)[0]
+        raise DataError(f"indicator {x.columns[j]}, row {row_label(x.index[i])} is missing: impute it first")
+
+    notes: list[str] = []
+    if standardize == "none":
+        neg = values < 0
+        if neg.any():
+            i, j = np.argwhere(neg)[0]
+            raise DataError(f"indicator {x.columns[j]}, row {row_label(x.index[i])}: value {values[i, j]:g} is "
+                            "negative, but standardize='none' needs data ≥ 0")
+        z = values + shift
+        degenerate = z.sum(axis=0) <= 0
+        reason = "is zero in every row: its proportions are 0/0 and its entropy weight is undefined"
+    else:
+        lo = values.min(axis=0)
+        hi = values.max(axis=0)
+        span = hi - lo
+        degenerate = span <= 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.where(dirs > 0, values - lo, hi - values) / span
+        if standardize == "interval":
+            z = a + (b - a) * z
+        z = z + shift
+        reason = f"is constant over {_years(x.index)}: its entropy weight is undefined"
+
+    keep = ~degenerate
+    dropped: tuple = ()
+    if degenerate.any():
+        bad = [x.columns[j] for j in np.flatnonzero(degenerate)]
+        if constant == "error" or keep.sum() == 0:
+            if keep.sum() == 0 and constant == "drop":
+                raise ConstantIndicatorError(f"every indicator {reason.split(':')[0]}: no weights can be computed")
+            raise ConstantIndicatorError(f"indicator {bad[0]} {reason}"
+                                         + (f" (also: {', '.join(map(str, bad[1:]))})" if len(bad) > 1 else ""))
+        dropped = tuple(bad)
+        for c in bad:
+            notes.append(f"indicator {c} {reason.split(':')[0]}: dropped from the index")
+        z = z[:, keep]
+
+    columns = x.columns[keep]
+    col_sum = z.sum(axis=0)
+    p = z / col_sum
+    # 0·ln 0 = 0 without warnings: take ln(1) = 0 where p is 0.
+    plogp = p * np.log(np.where(p > 0, p, 1.0))
+    e = -plogp.sum(axis=0) / np.log(n)
+    # Rounding can push e a hair above 1 (or d below 0) for a column close to uniform.
+    e = np.minimum(e, 1.0)
+    d = 1.0 - e
+    total = d.sum()
+    if not total > 0:
+        raise ConstantIndicatorError("every indicator is spread evenly over the rows (entropy 1): "
+                                     "the entropy weights are undefined")
+    w = d / total
+    scores = z @ w
+
+    idx = pd.Index(columns, name="Indicator")
+    return EntropyResult(
+        weights=pd.Series(w, index=idx, name="Weight w"),
+        entropy=pd.Series(e, index=idx, name="Entropy e"),
+        divergence=pd.Series(d, index=idx, name="Divergence d"),
+        standardized=pd.DataFrame(z, index=x.index, columns=idx),
+        proportions=pd.DataFrame(p, index=x.index, columns=idx),
+        scores=pd.Series(scores, index=x.index, name="Index"),
+        directions=pd.Series(dirs.astype(int), index=pd.Index(x.columns, name="Indicator"), name="Direction"),
+        standardize=standardize,
+        shift=shift,
+        dropped=dropped,
+        warnings=tuple(notes),
+    )

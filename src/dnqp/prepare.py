@@ -1,0 +1,309 @@
+"""Data preparation: cell coercion, directions, missing values and per-variable transforms.
+
+All functions are pure: DataFrames in, new DataFrames (or frozen results) out; the input is never
+modified.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, DirectionError, SettingsError, TransformError
+
+__all__ = [
+    "MISSING_MARKERS",
+    "CellNote",
+    "Coerced",
+    "ImputeResult",
+    "coerce_cell",
+    "coerce_frame",
+    "as_numeric",
+    "parse_direction",
+    "parse_directions",
+    "impute",
+    "transform",
+    "row_label",
+]
+
+#: Text that means "no value" in a numeric cell (compared after trimming, case-insensitively).
+MISSING_MARKERS = frozenset({"", "na", "n/a", "#n/a", "—", "–", "-", "..", "...", "nan"})
+
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u3000]+")
+
+
+def row_label(label: object) -> str:
+    """How a row (usually a year) is named in messages: 2014 rather than 2014.0."""
+    if isinstance(label, float) and label.is_integer():
+        return str(int(label))
+    return str(label)
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """One cell that coercion changed or refused: where it is, what it held, what became of it."""
+
+    row: object
+    column: object
+    original: object
+    value: float
+    action: str  # "coerced", "missing" or "rejected"
+    reason: str = ""
+
+
+def coerce_cell(value: object) -> tuple[float, str, str]:
+    """Coerce one cell value to a float.
+
+    Returns ``(number, action, reason)`` where action is ``"number"`` (already numeric),
+    ``"coerced"`` (unambiguous text number), ``"missing"`` (blank or a missing marker) or
+    ``"rejected"`` (anything else; number is NaN and reason says why).
+
+    >>> coerce_cell(" 1,234.5 ")[:2]
+    (1234.5, 'coerced')
+    >>> coerce_cell("#N/A")[1]
+    'missing'
+    >>> coerce_cell("12%")[1]
+    'rejected'
+    """
+    if value is None:
+        return math.nan, "missing", ""
+    if isinstance(value, bool | np.bool_):
+        return math.nan, "rejected", "a TRUE/FALSE value is not a number"
+    if isinstance(value, Integral):
+        return float(value), "number", ""
+    if isinstance(value, Real):
+        x = float(value)
+        if math.isnan(x):
+            return math.nan, "missing", ""
+        if math.isinf(x):
+            return math.nan, "rejected", "an infinite value is not a number"
+        return x, "number", ""
+    if isinstance(value, _dt.date | _dt.datetime | _dt.time | pd.Timestamp):
+        return math.nan, "rejected", "a date is not a number"
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value)
+        text = _SPACES.sub("", text).replace("\u2212", "-")
+        if text.lower() in MISSING_MARKERS:
+            return math.nan, "missing", ""
+        if _PLAIN.match(text):
+            x = float(text)
+        elif _GROUPED.match(text):
+            x = float(text.replace(",", ""))
+        else:
+            if text.endswith("%"):
+                return math.nan, "rejected", "a percentage typed as text is ambiguous (type 12 or 0.12)"
+            if text.startswith("#"):
+                return math.nan, "rejected", f"the cell holds the Excel error {text}"
+            return math.nan, "rejected", "text is not a number"
+        if math.isinf(x):
+            return math.nan, "rejected", "an infinite value is not a number"
+        return x, "coerced", ""
+    return math.nan, "rejected", f"a value of type {type(value).__name__} is not a number"
+
+
+@dataclass(frozen=True)
+class Coerced:
+    """The result of :func:`coerce_frame`: a float DataFrame and the cells that were not plain numbers."""
+
+    data: pd.DataFrame
+    notes: tuple[CellNote, ...]
+
+    @property
+    def rejected(self) -> tuple[CellNote, ...]:
+        return tuple(n for n in self.notes if n.action == "rejected")
+
+    @property
+    def coerced(self) -> tuple[CellNote, ...]:
+        return tuple(n for n in self.notes if n.action == "coerced")
+
+
+def coerce_frame(df: pd.DataFrame) -> Coerced:
+    """Coerce every cell of ``df`` with :func:`coerce_cell`; columns already numeric are passed through.
+
+    Rejected cells become NaN in ``data`` and are listed in ``notes`` (so a caller can report them
+    all at once, with its own cell addresses); nothing raises.
+    """
+    out = {}
+    notes: list[CellNote] = []
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            s = s.astype(object)
+        if pd.api.types.is_numeric_dtype(s.dtype):
+            values = s.to_numpy(dtype=float, copy=True)
+            bad = np.isinf(values)
+            for i in np.flatnonzero(bad):
+                notes.append(CellNote(df.index[i], col, values[i], math.nan, "rejected",
+                                      "an infinite value is not a number"))
+            values[bad] = np.nan
+            out[col] = values
+            continue
+        values = np.empty(len(s), dtype=float)
+        for i, v in enumerate(s.tolist()):
+            x, action, reason = coerce_cell(v)
+            values[i] = x
+            if action == "coerced" or action == "rejected" or (action == "missing" and v is not None
+                                                               and not (isinstance(v, float) and math.isnan(v))):
+                notes.append(CellNote(df.index[i], col, v, x, action, reason))
+        out[col] = values
+    data = pd.DataFrame(out, index=df.index, columns=df.columns)
+    return Coerced(data, tuple(notes))
+
+
+def as_numeric(df: pd.DataFrame, *, what: str = "column") -> pd.DataFrame:
+    """Return ``df`` as floats, raising :class:`DataError` at the first value that is not a number.
+
+    ``what`` names the kind of column in the message ("indicator", "variable").
+    """
+    if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in df.dtypes):
+        data = df.astype(float)
+        values = data.to_numpy()
+        if np.isinf(values).any():
+            i, j = np.argwhere(np.isinf(values))[0]
+            raise DataError(f"{what} {df.columns[j]}, row {row_label(df.index[i])}: "
+                            "an infinite value is not a number")
+        return data
+    result = coerce_frame(df)
+    if result.rejected:
+        n = result.rejected[0]
+        raise DataError(f"{what} {n.column}, row {row_label(n.row)}: {n.reason} ({n.original!r})")
+    return result.data
+
+
+_BENEFIT = {"+", "1", "+1", "benefit", "positive", "pos", "正向", "正", "效益型", "max"}
+_COST = {"-", "−", "–", "-1", "−1", "cost", "negative", "neg", "负向", "负", "逆向", "成本型", "min"}
+
+
+def parse_direction(value: object, indicator: object = "?") -> int:
+    """Map a direction as users type it to +1 (benefit) or -1 (cost).
+
+    Accepts ``+``/``-`` (also the Unicode minus), ``1``/``-1``, ``benefit``/``cost``,
+    ``positive``/``negative`` and ``正向``/``负向``.
+
+    >>> parse_direction("−"), parse_direction("正向"), parse_direction(1)
+    (-1, 1, 1)
+    """
+    if isinstance(value, bool | np.bool_):
+        pass
+    elif isinstance(value, Real) and not (isinstance(value, float) and math.isnan(value)):
+        if float(value) == 1.0:
+            return 1
+        if float(value) == -1.0:
+            return -1
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().lower()
+        if text in _BENEFIT:
+            return 1
+        if text in _COST:
+            return -1
+    raise DirectionError(f"indicator {indicator}: direction {value!r} is neither + (benefit) nor − (cost)")
+
+
+def parse_directions(directions: Sequence | Mapping | pd.Series, columns: Sequence) -> np.ndarray:
+    """Directions aligned with ``columns`` as an array of +1/-1.
+
+    ``directions`` is a sequence in column order, or a mapping (or Series) from indicator to direction.
+    """
+    columns = list(columns)
+    if isinstance(directions, str):
+        directions = list(directions) if len(directions) == len(columns) and set(directions) <= set("+-−") \
+            else [directions]
+    if isinstance(directions, Mapping | pd.Series):
+        missing = [c for c in columns if c not in directions]
+        if missing:
+            raise DirectionError(f"indicator {missing[0]} has no direction")
+        return np.array([parse_direction(directions[c], c) for c in columns], dtype=float)
+    directions = list(directions)
+    if len(directions) != len(columns):
+        raise DirectionError(f"{len(directions)} directions given for {len(columns)} indicators")
+    return np.array([parse_direction(d, c) for d, c in zip(directions, columns)], dtype=float)
+
+
+@dataclass(frozen=True)
+class ImputeResult:
+    """Imputed data and the list of cells that were filled (row, column, value)."""
+
+    data: pd.DataFrame
+    cells: pd.DataFrame
+    method: str
+
+    @property
+    def n_imputed(self) -> int:
+        return len(self.cells)
+
+
+IMPUTE_METHODS = ("mean", "linear", "none")
+
+
+def impute(df: pd.DataFrame, method: str = "mean") -> ImputeResult:
+    """Fill missing values column by column and report which cells were filled.
+
+    ``method="mean"`` (the paper's choice) fills with the column mean of the observed values;
+    ``"linear"`` interpolates linearly along the rows (in their order, e.g. years) and fills a leading
+    or trailing gap with the nearest observed value; ``"none"`` fills nothing and raises if a value is
+    missing.
+
+    >>> r = impute(pd.DataFrame({"A1": [1.0, None, 3.0]}, index=[2010, 2011, 2012]))
+    >>> r.data["A1"].tolist(), r.cells.to_dict("records")
+    ([1.0, 2.0, 3.0], [{'row': 2011, 'column': 'A1', 'value': 2.0}])
+    """
+    if method not in IMPUTE_METHODS:
+        raise SettingsError(f"imputation {method!r} is not one of {', '.join(IMPUTE_METHODS)}")
+    data = as_numeric(df)
+    mask = data.isna()
+    for col in data.columns:
+        if mask[col].all() and len(data):
+            raise DataError(f"column {col} has no values at all: it cannot be imputed")
+    if method == "none":
+        if mask.to_numpy().any():
+            i, j = np.argwhere(mask.to_numpy())[0]
+            raise DataError(f"column {data.columns[j]}, row {row_label(data.index[i])} is missing "
+                            "and imputation is off")
+        filled = data
+    elif method == "mean":
+        filled = data.fillna(data.mean())
+    else:
+        filled = data.interpolate(method="linear", limit_direction="both", axis=0)
+    records = [
+        {"row": data.index[i], "column": data.columns[j], "value": float(filled.iat[i, j])}
+        for i, j in np.argwhere(mask.to_numpy())
+    ]
+    cells = pd.DataFrame(records, columns=["row", "column", "value"])
+    return ImputeResult(filled, cells, method)
+
+
+TRANSFORMS = ("ln", "none")
+
+
+def transform(df: pd.DataFrame, transforms: Mapping[str, str]) -> pd.DataFrame:
+    """Apply a per-variable transform ("ln" or "none"); variables not named are left as they are.
+
+    >>> transform(pd.DataFrame({"Port": [math.e, 1.0]}), {"Port": "ln"})["Port"].tolist()
+    [1.0, 0.0]
+    """
+    out = as_numeric(df, what="variable")
+    for var, how in transforms.items():
+        how = (how or "none").strip().lower()
+        if how not in TRANSFORMS:
+            raise SettingsError(f"variable {var}: transform {how!r} is not one of ln, none")
+        if var not in out.columns:
+            raise DataError(f"variable {var} has a transform but no data")
+        if how == "ln":
+            col = out[var]
+            bad = col <= 0
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise TransformError(f"variable {var}, row {row_label(out.index[i])}: value {col.iloc[i]:g} "
+                                     "is not positive, so ln is undefined")
+            out[var] = np.log(col)
+    return out

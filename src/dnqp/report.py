@@ -1,0 +1,85 @@
+"""Terminal rendering of a study's tables (rich). A thin shell: it formats, it computes nothing."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .study import StudyResult
+
+__all__ = ["print_study", "frame_to_rich"]
+
+
+def _fmt(value, decimals: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return ""
+    if x.is_integer() and abs(x) < 1e15 and decimals == 0:
+        return str(int(x))
+    return f"{x:.{decimals}f}"
+
+
+def frame_to_rich(df: pd.DataFrame, title: str, decimals: dict | int = 4, caption: str | None = None):
+    """A rich Table of ``df`` with its index as the first column."""
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
+    index_names = [n for n in (df.index.names or []) if n] or [""]
+    flat_index = isinstance(df.index, pd.MultiIndex)
+    table.add_column(str(index_names[0]) if not flat_index else "", style="bold")
+    for col in df.columns:
+        table.add_column(str(col), justify="right")
+    prev = None
+    for key, row in df.iterrows():
+        if flat_index:
+            label = "" if key[0] == prev else str(key[0])
+            prev = key[0]
+        else:
+            label = str(key)
+        cells = []
+        for col in df.columns:
+            d = decimals.get(col, 4) if isinstance(decimals, dict) else decimals
+            cells.append(_fmt(row[col], d))
+        table.add_row(label, *cells)
+    return table
+
+
+def print_study(result: StudyResult, console=None) -> None:
+    """Print the study's tables as the paper lays them out."""
+    from rich.console import Console
+
+    console = console or Console()
+    s = result.settings
+    labels = result.dimension_weights["Label"]
+    weights = result.weights.drop(columns="Indicator").assign(Dimension=result.weights["Dimension"].map(labels))
+    console.print(frame_to_rich(weights, "Indicator weights (entropy weight method)", 6,
+                                caption=f"standardisation {s.standardize}, shift {s.shift:g}"))
+    console.print(frame_to_rich(result.dimension_weights, "Dimension weights", {"Indicators": 0, "Weight": 6}))
+    console.print(frame_to_rich(result.index, f"{s.index_label} index and sub-indices by year "
+                                f"({s.convention} weights)", 6))
+    console.print(frame_to_rich(result.descriptives, "Descriptive statistics",
+                                {"Obs": 0, "Mean": 3, "Std. Dev.": 3, "Min": 3, "Max": 3}))
+    console.print(frame_to_rich(result.vif, "Multicollinearity test (VIF)", {"VIF": 2, "1/VIF": 6}))
+    b = result.baseline
+    base = b.table(levels=s.stars)
+    console.print(frame_to_rich(base, f"Baseline regression: {b.depvar} ({b.cov_label} standard errors)",
+                                {"P>|t|": 4},
+                                caption=(f"Observations {b.nobs}   R-squared {b.rsquared:.4f}   "
+                                         f"Adj R-squared {b.rsquared_adj:.4f}   F({int(b.df_model)}, "
+                                         f"{int(b.df_resid)}) = {b.fvalue:.2f}   Prob > F {b.f_pvalue:.4f}   "
+                                         f"Root MSE {b.rmse:.5g}")))
+    console.print(frame_to_rich(result.heterogeneity_table, f"Heterogeneity: {b.depvar} on each sub-index",
+                                caption="t statistics in parentheses; "
+                                + ", ".join(f"{'*' * (i + 1)} p<{t:g}" for i, t in enumerate(s.stars))))
+    for w in result.warnings:
+        console.print(f"[yellow]note:[/yellow] {w}")

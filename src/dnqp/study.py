@@ -1,0 +1,368 @@
+"""The whole study in one call: index, sub-indices, descriptives, VIF, baseline and heterogeneity.
+
+:func:`run_study` takes the four inputs an analyst prepares (indicator metadata, indicator data,
+regression variables, and the model that gives each variable a role, transform and label) plus the
+settings, and returns a frozen :class:`StudyResult` holding every table of the paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
+import pandas as pd
+
+from .entropy import CONSTANT_POLICIES, CONVENTIONS, STANDARDIZE, EntropyResult, entropy_weights
+from .errors import DataError, SettingsError
+from .prepare import IMPUTE_METHODS, TRANSFORMS, ImputeResult, as_numeric, impute, parse_direction, row_label, transform
+from .regression import COV_TYPES, STARS, OLSResult, _cov_name, describe, model_table, ols, vif
+
+__all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
+
+ROLES = ("dependent", "control")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the study is computed. The defaults reproduce the paper's method.
+
+    standardize, shift, interval, constant
+        Passed to :func:`dnqp.entropy_weights` (paper: min–max, no shift; constant indicators are an error).
+    impute
+        Missing values: "mean" (paper), "linear" or "none".
+    convention
+        Sub-indices: "global" (global weights; sub-indices add up to the index) or "within".
+    cov, maxlags
+        Covariance of the regressions: "nonrobust" (paper), "HC1", "HC3" or "HAC" with ``maxlags``.
+    stars
+        Significance thresholds, largest first (paper: 0.10, 0.05, 0.01).
+    index_label
+        The name of the composite index as a regressor (paper: DNQP).
+    """
+
+    standardize: str = "minmax"
+    shift: float = 0.0
+    interval: tuple[float, float] = (0.0, 1.0)
+    constant: str = "error"
+    impute: str = "mean"
+    convention: str = "global"
+    cov: str = "nonrobust"
+    maxlags: int | None = None
+    stars: tuple[float, ...] = STARS
+    index_label: str = "DNQP"
+
+    def __post_init__(self):
+        choices = {"standardize": STANDARDIZE, "constant": CONSTANT_POLICIES, "impute": IMPUTE_METHODS,
+                   "convention": CONVENTIONS}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise SettingsError(f"setting {name} = {getattr(self, name)!r} is not one of {', '.join(allowed)}")
+        object.__setattr__(self, "cov", _cov_name(self.cov))
+        levels = tuple(float(s) for s in self.stars)
+        if not levels or any(not 0 < s < 1 for s in levels) or list(levels) != sorted(levels, reverse=True):
+            raise SettingsError("star thresholds must be between 0 and 1, largest first (e.g. 0.10, 0.05, 0.01)")
+        object.__setattr__(self, "stars", levels)
+        if not str(self.index_label).strip():
+            raise SettingsError("the index label must not be empty")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping) -> "Settings":
+        """Build settings from a name → value mapping (unknown names are an error)."""
+        known = {f.name for f in fields(cls)}
+        unknown = [k for k in values if k not in known]
+        if unknown:
+            raise SettingsError(f"unknown setting {unknown[0]!r}")
+        return cls(**dict(values))
+
+    def describe(self) -> dict:
+        """Settings as plain values, for a log."""
+        d = asdict(self)
+        d["stars"] = ", ".join(f"{s:g}" for s in self.stars)
+        d["interval"] = f"({self.interval[0]:g}, {self.interval[1]:g})"
+        return d
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """Every table of the study. DataFrames are indexed by year (or by indicator / variable / term)."""
+
+    settings: Settings
+    indicators: pd.DataFrame
+    entropy: EntropyResult
+    weights: pd.DataFrame
+    dimension_weights: pd.DataFrame
+    index: pd.DataFrame
+    analysis_data: pd.DataFrame
+    descriptives: pd.DataFrame
+    vif: pd.DataFrame
+    baseline: OLSResult
+    heterogeneity: tuple[OLSResult, ...]
+    heterogeneity_table: pd.DataFrame
+    imputed: pd.DataFrame
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def dependent(self) -> str:
+        return self.baseline.depvar
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The paper's tables by name, in the order a results workbook shows them."""
+        return {
+            "Weights": self.weights,
+            "Dimension weights": self.dimension_weights,
+            "Index": self.index,
+            "Descriptives": self.descriptives,
+            "VIF": self.vif,
+            "Baseline": self.baseline.table(levels=self.settings.stars),
+            "Heterogeneity": self.heterogeneity_table,
+        }
+
+
+def _norm_columns(df: pd.DataFrame, required: Sequence[str], optional: Sequence[str], what: str) -> pd.DataFrame:
+    """Rename columns case-insensitively to their canonical names; check the required ones are there."""
+    lookup = {str(c).strip().lower(): c for c in df.columns}
+    rename = {}
+    for name in list(required) + list(optional):
+        if name.lower() in lookup:
+            rename[lookup[name.lower()]] = name
+    missing = [r for r in required if r.lower() not in lookup]
+    if missing:
+        raise DataError(f"the {what} table has no column {missing[0]!r}")
+    out = df.rename(columns=rename)
+    return out[[c for c in list(required) + list(optional) if c in out.columns]].copy()
+
+
+def _clean_text(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _check_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+    ind = _norm_columns(pd.DataFrame(indicators), ["Code", "Dimension", "Direction"],
+                        ["Indicator", "Unit", "Source", "Label"], "Indicators")
+    ind = ind.reset_index(drop=True)
+    for col in ind.columns:
+        if col != "Direction":
+            ind[col] = [_clean_text(v) for v in ind[col]]
+    ind = ind[[bool(c) or bool(_clean_text(d)) for c, d in zip(ind["Code"], ind["Dimension"])]]
+    if ind.empty:
+        raise DataError("the Indicators table lists no indicators")
+    for i, row in ind.iterrows():
+        if not row["Code"]:
+            raise DataError(f"indicator row {i + 1} has no code")
+        if not row["Dimension"]:
+            raise DataError(f"indicator {row['Code']} has no dimension")
+    dup = ind["Code"][ind["Code"].duplicated()]
+    if len(dup):
+        raise DataError(f"indicator code {dup.iloc[0]} is used twice")
+    ind["Direction"] = [parse_direction(d, c) for d, c in zip(ind["Direction"], ind["Code"])]
+    if "Indicator" not in ind.columns:
+        ind["Indicator"] = ind["Code"]
+    return ind.set_index("Code")
+
+
+def _check_years(df: pd.DataFrame, what: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rows keyed by a unique year; years typed out of order are sorted (with a note)."""
+    notes = []
+    years = df.index
+    if years.isna().any():
+        raise DataError(f"{what}: a row has no year")
+    try:
+        numeric = pd.Index([float(y) for y in years])
+    except (TypeError, ValueError):
+        bad = next(y for y in years if not _is_number(y))
+        raise DataError(f"{what}: year {bad!r} is not a number") from None
+    if not all(float(y).is_integer() for y in numeric):
+        bad = next(y for y in years if not float(y).is_integer())
+        raise DataError(f"{what}: year {bad!r} is not a whole number")
+    df = df.set_axis(pd.Index([int(y) for y in numeric], name="Year"), axis=0)
+    if df.index.has_duplicates:
+        raise DataError(f"{what}: year {df.index[df.index.duplicated()][0]} appears twice")
+    if not df.index.is_monotonic_increasing:
+        notes.append(f"{what}: years were not in order and have been sorted")
+        df = df.sort_index()
+    return df, notes
+
+
+def _is_number(v) -> bool:
+    try:
+        float(v)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_model(model: pd.DataFrame) -> pd.DataFrame:
+    m = _norm_columns(pd.DataFrame(model), ["Variable", "Role"], ["Transform", "Label"], "Model")
+    for col in m.columns:
+        m[col] = [_clean_text(v) for v in m[col]]
+    m = m[m["Variable"] != ""].reset_index(drop=True)
+    if "Transform" not in m.columns:
+        m["Transform"] = "none"
+    m["Transform"] = [t.lower() or "none" for t in m["Transform"]]
+    m["Role"] = [r.lower() for r in m["Role"]]
+    if "Label" not in m.columns:
+        m["Label"] = ""
+    for _, row in m.iterrows():
+        if row["Role"] not in ROLES:
+            raise DataError(f"variable {row['Variable']}: role {row['Role']!r} is not one of dependent, control")
+        if row["Transform"] not in TRANSFORMS:
+            raise DataError(f"variable {row['Variable']}: transform {row['Transform']!r} is not one of ln, none")
+    m["Label"] = [lab or (("ln" + v) if t == "ln" else v) for lab, v, t in zip(m["Label"], m["Variable"], m["Transform"])]
+    dep = m[m["Role"] == "dependent"]
+    if len(dep) != 1:
+        raise DataError(f"the Model table must mark exactly one variable as dependent, found {len(dep)}")
+    for col in ("Variable", "Label"):
+        dup = m[col][m[col].duplicated()]
+        if len(dup):
+            raise DataError(f"the Model table uses the {col.lower()} {dup.iloc[0]} twice")
+    return m
+
+
+def run_study(
+    indicators: pd.DataFrame,
+    data: pd.DataFrame,
+    variables: pd.DataFrame,
+    model: pd.DataFrame,
+    settings: Settings | Mapping | None = None,
+    *,
+    dimension_labels: Mapping[str, str] | None = None,
+) -> StudyResult:
+    """Run the study end to end and return every table.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        One row per indicator with columns Code, Dimension, Direction and optionally Indicator (name),
+        Unit, Source.
+    data : DataFrame
+        Indicator values: index = year, one column per indicator code. Missing values are NaN.
+    variables : DataFrame
+        Regression variables as typed (untransformed): index = year, one column per variable.
+    model : DataFrame
+        Columns Variable, Role ("dependent" or "control"), Transform ("ln" or "none") and Label (the
+        name in the tables, e.g. lnUpgrade; default ``ln<Variable>`` or the variable name).
+    settings : Settings or mapping
+        See :class:`Settings`; the defaults are the paper's method.
+    dimension_labels : mapping, optional
+        Short names of the sub-indices in the regressions (dimension → label, e.g. "Digital
+        infrastructure construction" → "Infra"). Default: the dimension names.
+    """
+    if settings is None:
+        settings = Settings()
+    elif isinstance(settings, Mapping):
+        settings = Settings.from_mapping(settings)
+    notes: list[str] = []
+
+    ind = _check_indicators(indicators)
+    codes = list(ind.index)
+    data = pd.DataFrame(data)
+    data = data.set_axis([str(c).strip() for c in data.columns], axis=1)
+    missing_cols = [c for c in codes if c not in data.columns]
+    if missing_cols:
+        raise DataError(f"indicator {missing_cols[0]} has no column in the data")
+    extra = [c for c in data.columns if c not in codes]
+    if extra:
+        notes.append(f"data column(s) {', '.join(extra)} are not listed as indicators and were ignored")
+    data, n1 = _check_years(data[codes], "Data")
+    notes += n1
+
+    imputed_frames = []
+    ind_imp: ImputeResult = impute(data, settings.impute)
+    if ind_imp.n_imputed:
+        imputed_frames.append(ind_imp.cells.assign(table="Data"))
+
+    ent = entropy_weights(ind_imp.data, ind["Direction"], standardize=settings.standardize, shift=settings.shift,
+                          interval=settings.interval, constant=settings.constant)
+    notes += list(ent.warnings)
+    dims = ind["Dimension"]
+    dim_order = list(dict.fromkeys(dims[list(ent.weights.index)]))
+    labels = {d: d for d in dim_order}
+    if dimension_labels:
+        labels.update({k: str(v) for k, v in dimension_labels.items() if k in labels and str(v).strip()})
+    sub = ent.subindices(dims.to_dict(), settings.convention).rename(columns=labels)
+
+    weights = pd.DataFrame({
+        "Dimension": dims[ent.weights.index],
+        "Indicator": ind.loc[ent.weights.index, "Indicator"],
+        "Direction": ["+" if d > 0 else "−" for d in ind.loc[ent.weights.index, "Direction"]],
+        "Entropy e": ent.entropy,
+        "Divergence d": ent.divergence,
+        "Weight w": ent.weights,
+    })
+    weights.index.name = "Code"
+    dim_w = ent.dimension_weights(dims.to_dict())
+    dimension_weights = pd.DataFrame({
+        "Label": [labels[d] for d in dim_w.index],
+        "Indicators": [int((weights["Dimension"] == d).sum()) for d in dim_w.index],
+        "Weight": dim_w.to_numpy(),
+    }, index=pd.Index(dim_w.index, name="Dimension"))
+
+    index_label = settings.index_label
+    if index_label in sub.columns:
+        raise DataError(f"a sub-index is labelled {index_label}, like the index itself")
+    index = pd.concat([ent.scores.rename(index_label), sub], axis=1)
+    index.index.name = "Year"
+
+    # Regression variables.
+    m = _check_model(model)
+    variables = pd.DataFrame(variables)
+    variables = variables.set_axis([str(c).strip() for c in variables.columns], axis=1)
+    absent = [v for v in m["Variable"] if v not in variables.columns]
+    if absent:
+        raise DataError(f"variable {absent[0]} is in the Model table but has no column in Variables")
+    clash = [lab for lab in m["Label"] if lab in index.columns]
+    if clash:
+        raise DataError(f"variable label {clash[0]} is also the name of the index or a sub-index")
+    variables, n2 = _check_years(variables[list(m["Variable"])], "Variables")
+    notes += n2
+    only_data = [y for y in index.index if y not in variables.index]
+    only_vars = [y for y in variables.index if y not in index.index]
+    if only_data:
+        raise DataError(f"year {only_data[0]} is in Data but not in Variables")
+    if only_vars:
+        raise DataError(f"year {only_vars[0]} is in Variables but not in Data")
+    var_imp = impute(as_numeric(variables, what="variable"), settings.impute)
+    if var_imp.n_imputed:
+        imputed_frames.append(var_imp.cells.assign(table="Variables"))
+    transformed = transform(var_imp.data, dict(zip(m["Variable"], m["Transform"])))
+    transformed = transformed.rename(columns=dict(zip(m["Variable"], m["Label"])))
+
+    dep = m.loc[m["Role"] == "dependent", "Label"].iloc[0]
+    controls = list(m.loc[m["Role"] == "control", "Label"])
+    analysis = pd.concat([transformed[[dep]], index[[index_label]], transformed[controls], sub], axis=1)
+    analysis.index.name = "Year"
+
+    main_vars = [dep, index_label, *controls]
+    descriptives = describe(analysis[main_vars])
+    regressors = [index_label, *controls]
+    vif_table = vif(analysis[regressors])
+    baseline = ols(analysis[dep], analysis[regressors], cov=settings.cov, maxlags=settings.maxlags)
+    het = tuple(ols(analysis[dep], analysis[[s, *controls]], cov=settings.cov, maxlags=settings.maxlags)
+                for s in sub.columns)
+    het_table = model_table(het, labels=list(sub.columns), levels=settings.stars,
+                            rename={s: "Sub-index" for s in sub.columns})
+
+    imputed = (pd.concat(imputed_frames, ignore_index=True)[["table", "row", "column", "value"]]
+               if imputed_frames else pd.DataFrame(columns=["table", "row", "column", "value"]))
+    for _, r in imputed.iterrows():
+        notes.append(f"{r['table']}: {r['column']} in {row_label(r['row'])} was missing and imputed "
+                     f"({settings.impute}) as {r['value']:.6g}")
+    return StudyResult(
+        settings=settings,
+        indicators=ind,
+        entropy=ent,
+        weights=weights,
+        dimension_weights=dimension_weights,
+        index=index,
+        analysis_data=analysis,
+        descriptives=descriptives,
+        vif=vif_table,
+        baseline=baseline,
+        heterogeneity=het,
+        heterogeneity_table=het_table,
+        imputed=imputed,
+        warnings=tuple(notes),
+    )
