@@ -249,6 +249,16 @@ def run_study(
     dimension_labels : mapping, optional
         Short names of the sub-indices in the regressions (dimension → label, e.g. "Digital
         infrastructure construction" → "Infra"). Default: the dimension names.
+
+    Examples
+    --------
+    >>> from dnqp.sample import DIMENSION_LABELS, load_sample
+    >>> s = load_sample()   # illustrative Zhanjiang-like data, 2010–2024
+    >>> r = run_study(s["indicators"], s["data"], s["variables"], s["model"], dimension_labels=DIMENSION_LABELS)
+    >>> list(r.index.columns), r.baseline.nobs, r.baseline.df_resid
+    (['DNQP', 'Infra', 'Inno', 'Ind', 'Green'], 15, 8.0)
+    >>> list(r.heterogeneity_table.columns)
+    ['(1) Infra', '(2) Inno', '(3) Ind', '(4) Green']
     """
     if settings is None:
         settings = Settings()

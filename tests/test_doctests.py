@@ -1,0 +1,15 @@
+"""The examples in the engine's docstrings are executed and must hold."""
+
+import doctest
+import importlib
+
+import pytest
+
+ENGINE_MODULES = ["dnqp", "dnqp.entropy", "dnqp.prepare", "dnqp.regression", "dnqp.study"]
+
+
+@pytest.mark.parametrize("name", ENGINE_MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
