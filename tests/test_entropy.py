@@ -24,11 +24,10 @@ def test_method_oracle():
     assert list(r.weights.index) == ["A", "B", "C", "D"]
 
 
-def test_two_point_column_by_hand():
-    # z = [0, 1] → p = [0, 1] → e = 0 (0·ln 0 = 0) → d = 1. Both columns identical → w = 1/2 each.
-    r = entropy_weights(pd.DataFrame({"x": [1.0, 2.0], "y": [5.0, 7.0]}), ["+", "+"])
-    assert r.entropy.tolist() == [0.0, 0.0]
-    assert r.weights.tolist() == [0.5, 0.5]
+def test_two_rows_are_refused_because_every_weight_would_be_equal():
+    # z = [0, 1] → p = [0, 1] → e = 0 for every indicator: the weights carry no information.
+    with pytest.raises(DataError, match="at least 3 observations, got 2"):
+        entropy_weights(pd.DataFrame({"x": [1.0, 2.0], "y": [5.0, 7.0]}), ["+", "+"])
 
 
 def test_three_point_hand_value():
@@ -133,7 +132,7 @@ def test_missing_and_text_values_are_named():
 
 
 def test_too_few_rows_and_bad_options():
-    with pytest.raises(DataError, match="at least 2 observations"):
+    with pytest.raises(DataError, match="at least 3 observations, got 1"):
         entropy_weights(ORACLE.iloc[:1], "++-+")
     with pytest.raises(SettingsError):
         entropy_weights(ORACLE, "++-+", standardize="zscore")

@@ -229,3 +229,25 @@ def test_ols_agrees_with_lstsq_and_is_equivariant(n, k, seed):
     np.testing.assert_allclose(r2.params, 3 * r.params, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(r2.tvalues, r.tvalues, rtol=1e-7, atol=1e-9)
     assert 0 <= r.rsquared <= 1
+
+
+def test_near_perfect_collinearity_is_named_but_ordinary_multicollinearity_is_not():
+    rng = np.random.default_rng(7)
+    n = 20
+    a, b, c = rng.normal(size=(3, n))
+    y = pd.Series(rng.normal(size=n), name="y")
+    near = pd.DataFrame({"a": a, "b": b, "c": c, "d": a + b + 1e-9 * rng.normal(size=n)})
+    with pytest.raises(CollinearityError, match=r"regressors a, b, d are nearly collinear"):
+        ols(y, near)
+    with pytest.raises(CollinearityError, match=r"a, b, d"):
+        vif(near)
+    # High but estimable collinearity (VIF in the thousands) passes, as in Stata.
+    strong = near.assign(d=a + b + 0.02 * rng.normal(size=n))
+    assert vif(strong).loc["d", "VIF"] > 1000
+    assert np.isfinite(ols(y, strong).bse).all()
+    # Years (tiny relative variation) beside a constant are not collinear with it.
+    years = pd.DataFrame({"year": np.arange(2010.0, 2030.0), "a": a})
+    assert ols(y, years).nobs == n
+    # A dependency through the constant: a + b = 10 in every row.
+    with pytest.raises(CollinearityError, match="regressors a, b are perfectly collinear"):
+        ols(y, pd.DataFrame({"a": a, "b": 10 - a}))

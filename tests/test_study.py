@@ -126,3 +126,15 @@ def test_constant_indicator_in_a_study(sample):
     r = run_study(sample["indicators"], d, sample["variables"], sample["model"], settings={"constant": "drop"})
     assert "B3" not in r.weights.index
     assert any("B3" in w for w in r.warnings)
+
+
+def test_indicator_constant_after_imputation_and_entirely_missing(sample):
+    d = sample["data"].copy()
+    d["B3"] = 20.0
+    d.loc[2012, "B3"] = np.nan
+    with pytest.raises(Exception, match=r"indicator B3 is constant over 2010–2024 once its 1 missing value\(s\) "
+                                        r"are imputed \(mean\)"):
+        run_study(sample["indicators"], d, sample["variables"], sample["model"])
+    d["B3"] = np.nan
+    with pytest.raises(DataError, match="indicator B3 has no values at all"):
+        run_study(sample["indicators"], d, sample["variables"], sample["model"])

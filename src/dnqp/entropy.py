@@ -170,8 +170,9 @@ def entropy_weights(
         dup = data.columns[data.columns.duplicated()][0]
         raise DataError(f"indicator {dup} appears more than once")
     n = data.shape[0]
-    if n < 2:
-        raise DataError(f"the entropy weight method needs at least 2 observations, got {n}")
+    if n < 3:
+        raise DataError(f"the entropy weight method needs at least 3 observations, got {n}: with 2, min–max "
+                        "standardisation makes every indicator 0 and 1 and all weights equal")
     try:
         shift = float(shift)
         a, b = (float(v) for v in interval)

@@ -245,7 +245,7 @@ class ImputeResult:
 IMPUTE_METHODS = ("mean", "linear", "none")
 
 
-def impute(df: pd.DataFrame, method: str = "mean") -> ImputeResult:
+def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> ImputeResult:
     """Fill missing values column by column and report which cells were filled.
 
     ``method="mean"`` (the paper's choice) fills with the column mean of the observed values;
@@ -259,15 +259,15 @@ def impute(df: pd.DataFrame, method: str = "mean") -> ImputeResult:
     """
     if method not in IMPUTE_METHODS:
         raise SettingsError(f"imputation {method!r} is not one of {', '.join(IMPUTE_METHODS)}")
-    data = as_numeric(df)
+    data = as_numeric(df, what=what)
     mask = data.isna()
     for col in data.columns:
         if mask[col].all() and len(data):
-            raise DataError(f"column {col} has no values at all: it cannot be imputed")
+            raise DataError(f"{what} {col} has no values at all: it cannot be imputed")
     if method == "none":
         if mask.to_numpy().any():
             i, j = np.argwhere(mask.to_numpy())[0]
-            raise DataError(f"column {data.columns[j]}, row {row_label(data.index[i])} is missing "
+            raise DataError(f"{what} {data.columns[j]}, row {row_label(data.index[i])} is missing "
                             "and imputation is off")
         filled = data
     elif method == "mean":

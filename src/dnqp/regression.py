@@ -168,18 +168,40 @@ class OLSResult:
         return "\n".join(head + lines)
 
 
-def _collinear_terms(x: np.ndarray, names: list[str]) -> list[str] | None:
-    """The terms involved in an exact linear dependency among the columns of ``x``, or None."""
+#: Below this ratio of smallest to largest singular value of the centred, scaled regressors a
+#: dependency is exact (up to rounding); below NEAR_COLLINEAR the coefficients keep no reliable digit
+#: (a VIF of roughly 1e13 or more).
+EXACT_COLLINEAR = 1e-10
+NEAR_COLLINEAR = 1e-7
+
+
+def _check_collinearity(X: pd.DataFrame, centred: bool) -> None:
+    """Raise :class:`CollinearityError` naming the regressors in an (almost) exact linear dependency.
+
+    With a constant in the model the columns are centred first, so a dependency that involves the
+    constant shows too, and a variable with little relative variation (e.g. years) is not flagged.
+    """
+    x = X.to_numpy(dtype=float)
+    if x.shape[1] == 0:
+        return
+    if centred:
+        x = x - x.mean(axis=0)
     norms = np.sqrt((x * x).sum(axis=0))
     norms[norms == 0] = 1.0
-    xs = x / norms
-    _, s, vt = np.linalg.svd(xs, full_matrices=False)
-    tol = s[0] * max(xs.shape) * np.finfo(float).eps * 16 if s.size else 0.0
-    small = np.flatnonzero(s <= max(tol, 1e-10 * s[0]))
-    if small.size == 0:
-        return None
-    v = np.abs(vt[small]).max(axis=0)
-    return [names[j] for j in np.flatnonzero(v > 1e-6)]
+    _, s, vt = np.linalg.svd(x / norms, full_matrices=False)
+    if s[0] == 0:
+        return
+    ratio = s / s[0]
+    weak = np.flatnonzero(ratio < NEAR_COLLINEAR)
+    if weak.size == 0:
+        return
+    v = np.abs(vt[weak]).max(axis=0)
+    involved = ", ".join(str(c) for c in X.columns[v > 1e-4 * v.max()])
+    if ratio[-1] < EXACT_COLLINEAR:
+        raise CollinearityError(f"regressors {involved} are perfectly collinear: "
+                                "one is an exact linear combination of the others")
+    raise CollinearityError(f"regressors {involved} are nearly collinear (VIF above 10^13): "
+                            "their coefficients cannot be estimated reliably")
 
 
 def _as_frame(X, name: str = "x") -> pd.DataFrame:
@@ -257,10 +279,7 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
             raise CollinearityError(f"regressor {c} is constant, so it is collinear with the constant {CONS}")
     if np.ptp(yv.to_numpy()) == 0 and add_constant:
         raise ModelError(f"the dependent variable {depvar} is constant: R-squared is undefined")
-    bad = _collinear_terms(exog.to_numpy(dtype=float), list(exog.columns))
-    if bad:
-        raise CollinearityError(f"regressors {', '.join(bad)} are perfectly collinear: "
-                                "one is an exact linear combination of the others")
+    _check_collinearity(Xf, centred=add_constant)
 
     import statsmodels.api as sm  # deferred: heavy import
 
@@ -327,10 +346,7 @@ def vif(X) -> pd.DataFrame:
     for j, c in enumerate(Xf.columns):
         if np.ptp(x[:, j]) == 0:
             raise CollinearityError(f"regressor {c} is constant: its VIF is undefined")
-    bad = _collinear_terms(np.column_stack([x, np.ones(n)]), list(Xf.columns) + [CONS])
-    if bad:
-        raise CollinearityError(f"regressors {', '.join(b for b in bad if b != CONS)} are perfectly collinear: "
-                                "their VIF is infinite")
+    _check_collinearity(Xf, centred=True)
     xc = x - x.mean(axis=0)
     values = np.empty(k)
     for j in range(k):

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .entropy import CONSTANT_POLICIES, CONVENTIONS, STANDARDIZE, EntropyResult, entropy_weights
-from .errors import DataError, SettingsError
-from .prepare import IMPUTE_METHODS, TRANSFORMS, ImputeResult, as_numeric, impute, parse_direction, row_label, transform
+from .errors import ConstantIndicatorError, DataError, SettingsError
+from .prepare import IMPUTE_METHODS, TRANSFORMS, ImputeResult, impute, parse_direction, row_label, transform
 from .regression import COV_TYPES, STARS, OLSResult, _cov_name, describe, model_table, ols, vif
 
 __all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
@@ -221,6 +221,19 @@ def _check_model(model: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
+def _check_constant_after_imputation(imp: ImputeResult, settings: Settings) -> None:
+    """An indicator that imputation made constant gets a message that says so."""
+    if settings.standardize == "none" or settings.constant == "drop":
+        return
+    counts = imp.cells["column"].value_counts()
+    for code, n_filled in counts.items():
+        col = imp.data[code]
+        if col.max() == col.min():
+            raise ConstantIndicatorError(
+                f"indicator {code} is constant over {row_label(imp.data.index[0])}–{row_label(imp.data.index[-1])} "
+                f"once its {n_filled} missing value(s) are imputed ({imp.method}): its entropy weight is undefined")
+
+
 def run_study(
     indicators: pd.DataFrame,
     data: pd.DataFrame,
@@ -280,9 +293,10 @@ def run_study(
     notes += n1
 
     imputed_frames = []
-    ind_imp: ImputeResult = impute(data, settings.impute)
+    ind_imp: ImputeResult = impute(data, settings.impute, what="indicator")
     if ind_imp.n_imputed:
         imputed_frames.append(ind_imp.cells.assign(table="Data"))
+        _check_constant_after_imputation(ind_imp, settings)
 
     ent = entropy_weights(ind_imp.data, ind["Direction"], standardize=settings.standardize, shift=settings.shift,
                           interval=settings.interval, constant=settings.constant)
@@ -334,7 +348,7 @@ def run_study(
         raise DataError(f"year {only_data[0]} is in Data but not in Variables")
     if only_vars:
         raise DataError(f"year {only_vars[0]} is in Variables but not in Data")
-    var_imp = impute(as_numeric(variables, what="variable"), settings.impute)
+    var_imp = impute(variables, settings.impute, what="variable")
     if var_imp.n_imputed:
         imputed_frames.append(var_imp.cells.assign(table="Variables"))
     transformed = transform(var_imp.data, dict(zip(m["Variable"], m["Transform"])))
