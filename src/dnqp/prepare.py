@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,11 @@ __all__ = [
 
 #: Text that means "no value" in a numeric cell (compared after trimming, case-insensitively).
 MISSING_MARKERS = frozenset({"", "na", "n/a", "#n/a", "—", "–", "-", "..", "...", "nan"})
+
+#: Numbers beyond this magnitude are refused: sums of squares would overflow. Yearbook figures never
+#: come near it; a value this large is a unit or typing slip.
+MAX_MAGNITUDE = 1e100
+_TOO_LARGE = f"a value beyond ±{MAX_MAGNITUDE:.0e} is out of range (rescale the column)"
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -79,14 +84,17 @@ def coerce_cell(value: object) -> tuple[float, str, str]:
         return math.nan, "missing", ""
     if isinstance(value, bool | np.bool_):
         return math.nan, "rejected", "a TRUE/FALSE value is not a number"
-    if isinstance(value, Integral):
-        return float(value), "number", ""
     if isinstance(value, Real):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            return math.nan, "rejected", _TOO_LARGE
         if math.isnan(x):
             return math.nan, "missing", ""
         if math.isinf(x):
             return math.nan, "rejected", "an infinite value is not a number"
+        if abs(x) > MAX_MAGNITUDE:
+            return math.nan, "rejected", _TOO_LARGE
         return x, "number", ""
     if isinstance(value, _dt.date | _dt.datetime | _dt.time | pd.Timestamp):
         return math.nan, "rejected", "a date is not a number"
@@ -107,6 +115,8 @@ def coerce_cell(value: object) -> tuple[float, str, str]:
             return math.nan, "rejected", "text is not a number"
         if math.isinf(x):
             return math.nan, "rejected", "an infinite value is not a number"
+        if abs(x) > MAX_MAGNITUDE:
+            return math.nan, "rejected", _TOO_LARGE
         return x, "coerced", ""
     return math.nan, "rejected", f"a value of type {type(value).__name__} is not a number"
 
@@ -141,10 +151,10 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
             s = s.astype(object)
         if pd.api.types.is_numeric_dtype(s.dtype):
             values = s.to_numpy(dtype=float, copy=True)
-            bad = np.isinf(values)
+            bad = np.abs(values) > MAX_MAGNITUDE
             for i in np.flatnonzero(bad):
-                notes.append(CellNote(df.index[i], col, values[i], math.nan, "rejected",
-                                      "an infinite value is not a number"))
+                reason = "an infinite value is not a number" if np.isinf(values[i]) else _TOO_LARGE
+                notes.append(CellNote(df.index[i], col, values[i], math.nan, "rejected", reason))
             values[bad] = np.nan
             out[col] = values
             continue
@@ -160,18 +170,30 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
     return Coerced(data, tuple(notes))
 
 
+def check_labels(df: pd.DataFrame, what: str = "column") -> None:
+    """Every column needs a name, and a name used once: messages and results are keyed by it."""
+    for j, c in enumerate(df.columns):
+        if c is None or (isinstance(c, float) and math.isnan(c)) or str(c).strip() == "":
+            raise DataError(f"{what} number {j + 1} has no name")
+    if df.columns.has_duplicates:
+        raise DataError(f"{what} {df.columns[df.columns.duplicated()][0]} appears more than once")
+
+
 def as_numeric(df: pd.DataFrame, *, what: str = "column") -> pd.DataFrame:
     """Return ``df`` as floats, raising :class:`DataError` at the first value that is not a number.
 
-    ``what`` names the kind of column in the message ("indicator", "variable").
+    ``what`` names the kind of column in the message ("indicator", "variable"). Columns must have
+    distinct, non-empty names.
     """
+    check_labels(df, what)
     if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in df.dtypes):
         data = df.astype(float)
         values = data.to_numpy()
-        if np.isinf(values).any():
-            i, j = np.argwhere(np.isinf(values))[0]
-            raise DataError(f"{what} {df.columns[j]}, row {row_label(df.index[i])}: "
-                            "an infinite value is not a number")
+        big = np.abs(values) > MAX_MAGNITUDE
+        if big.any():
+            i, j = np.argwhere(big)[0]
+            reason = "an infinite value is not a number" if np.isinf(values[i, j]) else _TOO_LARGE
+            raise DataError(f"{what} {df.columns[j]}, row {row_label(df.index[i])}: {reason}")
         return data
     result = coerce_frame(df)
     if result.rejected:

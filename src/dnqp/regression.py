@@ -8,6 +8,7 @@ only when a regression is first run, so importing :mod:`dnqp` stays fast.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -264,9 +265,12 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
         raise DataError(f"a regressor is named {CONS}, which is reserved for the constant")
     Xf = as_numeric(Xf.set_axis(names, axis=1), what="variable")
     yv = as_numeric(ys.set_axis(Xf.index).to_frame(depvar), what="variable")[depvar]
-    _check_no_missing(pd.concat([yv, Xf], axis=1))
-
     n = len(Xf)
+    if n == 0:
+        raise ModelError("the regression has no observations")
+    both = pd.concat([yv, Xf], axis=1)
+    _check_no_missing(both)
+
     exog = Xf.copy()
     if add_constant:
         exog[CONS] = 1.0
@@ -283,17 +287,24 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
 
     import statsmodels.api as sm  # deferred: heavy import
 
-    model = sm.OLS(yv.to_numpy(), exog.to_numpy(dtype=float))
     lags = None
-    if cov_type == "nonrobust":
-        fit = model.fit()
-    elif cov_type in ("HC1", "HC3"):
-        fit = model.fit(cov_type=cov_type, use_t=True)
-    else:
+    if cov_type == "HAC":
         lags = newey_west_lags(n) if maxlags is None else int(maxlags)
         if lags < 0 or lags >= n:
             raise SettingsError(f"HAC lags must be between 0 and {n - 1}, got {lags}")
-        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        model = sm.OLS(yv.to_numpy(), exog.to_numpy(dtype=float))
+        if cov_type == "nonrobust":
+            fit = model.fit()
+        elif cov_type in ("HC1", "HC3"):
+            fit = model.fit(cov_type=cov_type, use_t=True)
+        else:
+            fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
+        params, bse = np.asarray(fit.params), np.asarray(fit.bse)
+        if not (np.isfinite(params).all() and np.isfinite(bse).all() and np.isfinite(fit.rsquared)):
+            raise ModelError(f"the regression of {depvar} could not be computed in floating point: "
+                             "rescale the variables (their magnitudes differ too much)")
 
     terms = pd.Index(exog.columns, name="term")
     ser = lambda a, nm: pd.Series(np.asarray(a, dtype=float), index=terms, name=nm)  # noqa: E731
