@@ -8,6 +8,7 @@ folder and moved into place with :func:`os.replace`, so a reader never sees half
 from __future__ import annotations
 
 import contextlib
+import math
 import datetime as _dt
 import os
 import tempfile
@@ -157,7 +158,9 @@ def _write(ws, r: int, c: int, value, fmt=None) -> None:
 # ------------------------------------------------------------------------------------------- template
 def _table(ws, spec: schema.TableSpec, grid_rows: list[list], c0: int, formats: dict, col_formats: list) -> None:
     """An Excel Table at the spec's anchor: header from the grid's first row, body written cell by cell."""
-    header = [h for h in grid_rows[0] if h is not None]
+    header = []
+    while c0 + len(header) < len(grid_rows[0]) and grid_rows[0][c0 + len(header)] is not None:
+        header.append(grid_rows[0][c0 + len(header)])
     n = len(header)
     body = [r[c0:c0 + n] for r in grid_rows[1:] if any(v is not None for v in r[c0:c0 + n])]
     last = max(len(body), 1)
@@ -177,29 +180,60 @@ def _template_formats(wb) -> dict:
         "header": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#8EA9DB",
                                  "text_wrap": True, "valign": "top"}),
         "input": wb.add_format({**base, "bg_color": _INPUT_FILL}),
-        "input_wrap": wb.add_format({**base, "bg_color": _INPUT_FILL, "text_wrap": True}),
+        "input_left": wb.add_format({**base, "bg_color": _INPUT_FILL, "align": "left"}),
         "input_center": wb.add_format({**base, "bg_color": _INPUT_FILL, "align": "center"}),
         "year": wb.add_format({**base, "bg_color": _INPUT_FILL, "num_format": "0", "bold": True}),
         "number": wb.add_format({**base, "bg_color": _INPUT_FILL, "num_format": "General"}),
-        "fixed": wb.add_format({**base, "font_color": "#595959", "italic": True, "text_wrap": True}),
+        "fixed": wb.add_format({**base, "font_color": "#595959", "italic": True}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         "note": wb.add_format({"italic": True, "font_color": "#C00000", "text_wrap": True, "valign": "top"}),
         "bold": wb.add_format({"bold": True, "bottom": 1}),
     }
 
 
+def _lines(text, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (CJK counts double)."""
+    import unicodedata
+
+    if not isinstance(text, str):
+        return 1
+    n = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return max(1, math.ceil(n / max(width - 2, 1)))
+
+
 def _guide_sheet(wb, rows: list[list], f: dict) -> None:
-    ws = wb.add_worksheet(schema.GUIDE_SHEET)
-    ws.set_column(0, 0, 14)
-    ws.set_column(1, 1, 70)
-    ws.set_column(2, 2, 60)
+    ws = _sheet(wb, schema.GUIDE_SHEET)
+    widths = (14, 70, 60)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
     _write(ws, 0, 0, rows[0][0], f["title"])
-    ws.merge_range(1, 0, 1, 2, rows[1][0], f["note"])
-    ws.set_row(1, 32)
-    for r in range(2, len(rows)):
-        for c, v in enumerate(rows[r]):
-            _write(ws, r, c, v, f["bold"] if r == 3 else f["wrap"])
+    for r in range(1, len(rows)):
+        row = rows[r]
+        if r == 3:
+            for c, v in enumerate(row):
+                _write(ws, r, c, v, f["bold"])
+        elif row[0] is not None and all(v is None for v in row[1:]):  # a sentence across the page
+            ws.merge_range(r, 0, r, len(widths) - 1, row[0], f["note"] if r == 1 else f["wrap"])
+            ws.set_row(r, 15 * _lines(row[0], sum(widths)) + 3)
+        elif any(v is not None for v in row):
+            for c, v in enumerate(row):
+                _write(ws, r, c, v, f["wrap"])
+            ws.set_row(r, 15 * max(_lines(v, w) for v, w in zip(row, widths)) + 3)
     ws.activate()
+
+
+def _page(ws, landscape: bool = True) -> None:
+    """Print (and PDF) setup: A4, one page wide."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+def _sheet(wb, name: str):
+    ws = wb.add_worksheet(name)
+    _page(ws)
+    return ws
 
 
 def _validate(ws, r0, c0, r1, c1, **options) -> None:
@@ -218,13 +252,12 @@ def write_template(path: str | os.PathLike, sample: bool = False) -> Path:
         f = _template_formats(wb)
         _guide_sheet(wb, grids[schema.GUIDE_SHEET], f)
 
-        ws = wb.add_worksheet(schema.INDICATORS.sheet)
+        ws = _sheet(wb, schema.INDICATORS.sheet)
         rows = grids[schema.INDICATORS.sheet]
-        ind_rows = [r[:6] for r in rows]
-        _table(ws, schema.INDICATORS, ind_rows, 0, f, [f["input_center"], f["input_wrap"], f["input_wrap"], f["input"],
-                                                       f["input_wrap"], f["input_center"]])
-        _table(ws, schema.DIMENSIONS, [r[8:10] for r in rows], 8, f, [f["input_wrap"], f["input"]])
-        _table_widths(ws, [(0, 7), (1, 46), (2, 30), (3, 15), (4, 28), (5, 10), (6, 3), (7, 3), (8, 30), (9, 10)])
+        _table(ws, schema.INDICATORS, rows, 0, f, [f["input_center"], f["input"], f["input"], f["input"],
+                                                   f["input"], f["input_center"]])
+        _table(ws, schema.DIMENSIONS, rows, 8, f, [f["input"], f["input"]])
+        _table_widths(ws, [(0, 7), (1, 58), (2, 34), (3, 16), (4, 30), (5, 10), (6, 3), (7, 3), (8, 34), (9, 10)])
         _validate(ws, 1, 5, extra, 5, validate="list", source=["+", "\u2212"], error_type="warning",
                   input_title="Direction", input_message="+ benefit (larger is better), − cost (smaller is better). "
                   "Also accepted: -, 1/-1, benefit/cost, 正向/负向.",
@@ -232,7 +265,7 @@ def write_template(path: str | os.PathLike, sample: bool = False) -> Path:
         ws.freeze_panes(1, 0)
 
         for spec, what in ((schema.DATA, "indicator"), (schema.VARIABLES, "variable")):
-            ws = wb.add_worksheet(spec.sheet)
+            ws = _sheet(wb, spec.sheet)
             rows = grids[spec.sheet]
             n = len(rows[0])
             _table(ws, spec, rows, 0, f, [f["year"]] + [f["number"]] * (n - 1))
@@ -245,9 +278,9 @@ def write_template(path: str | os.PathLike, sample: bool = False) -> Path:
                       error_message="Not a number. A missing value is left blank or typed NA or #N/A.")
             ws.freeze_panes(1, 1)
 
-        ws = wb.add_worksheet(schema.MODEL.sheet)
+        ws = _sheet(wb, schema.MODEL.sheet)
         _table(ws, schema.MODEL, grids[schema.MODEL.sheet], 0, f,
-               [f["input"], f["input_center"], f["input_center"], f["input"], f["input_wrap"]])
+               [f["input"], f["input_center"], f["input_center"], f["input"], f["input"]])
         _table_widths(ws, [(0, 12), (1, 12), (2, 11), (3, 13), (4, 50)])
         _validate(ws, 1, 1, extra, 1, validate="list", source=["dependent", "control"],
                   input_title="Role", input_message="dependent (exactly one) or control")
@@ -266,9 +299,9 @@ def _table_widths(ws, widths) -> None:
 
 
 def _settings_sheet(wb, rows: list[list], f: dict) -> None:
-    ws = wb.add_worksheet(schema.SETTINGS.sheet)
-    _table(ws, schema.SETTINGS, rows, 0, f, [f["fixed"], f["input"], f["fixed"], f["fixed"]])
-    _table_widths(ws, [(0, 13), (1, 17), (2, 28), (3, 70)])
+    ws = _sheet(wb, schema.SETTINGS.sheet)
+    _table(ws, schema.SETTINGS, rows, 0, f, [f["fixed"], f["input_left"], f["fixed"], f["fixed"]])
+    _table_widths(ws, [(0, 13), (1, 17), (2, 30), (3, 100)])
     lists_col = 11  # hidden columns L… hold the validation lists (a list item may contain commas)
     for i, row in enumerate(rows[1:], start=1):
         name = row[0]
@@ -312,15 +345,28 @@ class _Formats:
         return self.cache[key]
 
 
+def _numeric_columns(b: Block) -> set[int]:
+    """Columns whose body holds mostly numbers: they and their headers are right-aligned."""
+    out = set()
+    for c in range(1, b.width):
+        cells = [r[c] for r in b.body if c < len(r) and r[c] is not None]
+        if cells and sum(not isinstance(v, str) for v in cells) * 2 > len(cells):
+            out.add(c)
+    return out
+
+
 def _block_cells(ws, fm: _Formats, r0: int, b: Block) -> None:
     """A three-line table: title, top rule, header, header rule, body, bottom rule, notes."""
     w = b.width
+    numeric = set() if b.key.startswith("log") else _numeric_columns(b)
+    short = {c for c in range(1, w) if all(len(str(r[c])) <= 3 for r in b.body if c < len(r) and r[c] is not None)}
+    align = lambda c: "right" if c in numeric else "center" if c in short else "left"  # noqa: E731
     _write(ws, r0, 0, b.title, fm(bold=True, font_size=11))
     r = r0 + 1
     for h, hrow in enumerate(b.header):
         for c in range(w):
             v = hrow[c] if c < len(hrow) else None
-            props = {"bold": True, "align": "left" if c == 0 else "center", "valign": "bottom"}
+            props = {"bold": True, "align": align(c), "valign": "bottom"}
             if h == 0:
                 props.update(top=2, top_color=_RULE)
             if h == len(b.header) - 1:
@@ -331,10 +377,7 @@ def _block_cells(ws, fm: _Formats, r0: int, b: Block) -> None:
         fmts = b.formats[i] if i < len(b.formats) else []
         for c in range(w):
             v = brow[c] if c < len(brow) else None
-            props = {"align": "left"} if c == 0 or isinstance(v, str) and c > 0 and not b.formats else {}
-            if c > 0 and isinstance(v, str):
-                props = {"align": "left" if b.key in ("weights", "dimension_weights") or b.key.startswith("log")
-                         else "center"}
+            props = {"align": align(c)}
             nf = fmts[c] if c < len(fmts) else None
             if nf:
                 props["num_format"] = nf
@@ -348,15 +391,17 @@ def _block_cells(ws, fm: _Formats, r0: int, b: Block) -> None:
 
 
 def _widths(blocks: list[Block]) -> list[float]:
+    """Column widths from the header and body text (one-column blocks such as notes may overflow)."""
     width = max(b.width for b in blocks)
-    out = [6.0] * width
+    out = [8.0] * width
     for b in blocks:
+        if b.width < 2:
+            continue
         for row in [*b.header, *b.body]:
             for c, v in enumerate(row):
-                if v is None:
-                    continue
-                n = len(v) if isinstance(v, str) else 10
-                out[c] = max(out[c], min(n * 1.1 + 2, 60 if c < 3 else 24))
+                if v is not None:
+                    n = len(v) + 2 if isinstance(v, str) else 11
+                    out[c] = max(out[c], min(n, 60))
     return out
 
 
@@ -414,26 +459,27 @@ def _chart_weights(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int]
 
 
 def _chart_coefficients(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int]) -> None:
-    rows = [(i, row) for i, row in enumerate(b.body) if row[0] != "_cons"]
+    """Coefficients (diamonds) with their 95% intervals: bounds as dashes joined by high-low lines."""
     first = r0 + 1 + len(b.header)
-    last = first + len(rows) - 1  # _cons is the last row of the table; the chart leaves it out
+    last = first + sum(row[0] != "_cons" for row in b.body) - 1  # _cons (the last row) is left out
     chart = wb.add_chart({"type": "line"})
-    chart.add_series({
-        "name": "Coefficient",
-        "categories": _col(name, 0, first, last),
-        "values": _col(name, 1, first, last),
-        "line": {"none": True},
-        "marker": {"type": "diamond", "size": 7, "fill": {"color": _PALETTE[0]}, "border": {"color": _PALETTE[0]}},
-        "y_error_bars": {"type": "custom", "end_style": 1,
-                         "plus_values": [row[6] - row[1] for _, row in rows],
-                         "minus_values": [row[1] - row[5] for _, row in rows],
-                         "line": {"color": _PALETTE[0]}},
-    })
+    for c, label, marker in ((5, "Lower 95% bound", "dash"), (1, "Coefficient", "diamond"),
+                             (6, "Upper 95% bound", "dash")):
+        chart.add_series({
+            "name": label,
+            "categories": _col(name, 0, first, last),
+            "values": _col(name, c, first, last),
+            "line": {"none": True},
+            "marker": {"type": marker, "size": 8 if c == 1 else 10,
+                       "fill": {"color": _PALETTE[0 if c == 1 else 5]},
+                       "border": {"color": _PALETTE[0 if c == 1 else 5]}},
+        })
+    chart.set_high_low_lines({"line": {"color": _PALETTE[5], "width": 1.25}})
     chart.set_title({"name": f"Coefficients with 95% confidence intervals ({b.header[0][0]})",
                      "name_font": {"size": 11}})
     chart.set_y_axis({"name": "Coefficient", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"label_position": "low"})
-    chart.set_legend({"none": True})
+    chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": 360})
     ws.insert_chart(*anchor, chart)
 
@@ -447,7 +493,7 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
         fm = _Formats(wb)
         for name in RESULT_SHEETS:
             blocks = sheets[name]
-            ws = wb.add_worksheet(name)
+            ws = _sheet(wb, name)
             ws.hide_gridlines(2)
             widths = _widths(blocks)
             for c, wdt in enumerate(widths):
@@ -455,14 +501,18 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
             placed = place(blocks)
             for r0, b in placed:
                 _block_cells(ws, fm, r0, b)
-            right = (1, len(widths) + 1)
+            below = (placed[-1][0] + placed[-1][1].height + 2, 0)
+            if name != "Log":  # tables and chart on one page
+                if name != "Weights":
+                    ws.set_portrait()
+                ws.fit_to_pages(1, 1)
             by_key = {b.key: (r0, b) for r0, b in placed}
             if "index" in by_key:
-                _chart_index(wb, ws, name, *by_key["index"], right)
+                _chart_index(wb, ws, name, *by_key["index"], below)
             if "weights" in by_key:
                 r0, b = by_key["weights"]
-                _chart_weights(wb, ws, name, r0, b, right)
+                _chart_weights(wb, ws, name, r0, b, below)
             if "baseline" in by_key:
-                _chart_coefficients(wb, ws, name, *by_key["baseline"], right)
+                _chart_coefficients(wb, ws, name, *by_key["baseline"], below)
         wb.close()
     return path
