@@ -70,9 +70,15 @@ def _check(args) -> int:
     print(f"{workbook}: OK — {len(result.weights)} indicators in {len(result.dimension_weights)} dimensions, "
           f"{len(years)} years ({years[0]}–{years[-1]}), {len(result.baseline.params) - 1} regressors")
     for report in inputs.reports:
-        print(f"note: {report}")
+        if report.action == "coerced":
+            print(f"note: {report}")
+    for _, cell in result.imputed.iterrows():
+        where = inputs.address(cell["table"], cell["row"], cell["column"])
+        print(f"note: {where} ({cell['column']}, {cell['row']}) is missing: imputed ({result.settings.impute}) "
+              f"as {cell['value']:.6g}")
     for note in result.warnings:
-        print(f"note: {note}")
+        if "was missing and imputed" not in note:
+            print(f"note: {note}")
     return 0
 
 
