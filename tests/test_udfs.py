@@ -224,8 +224,7 @@ def test_every_function_documented():
         func = getattr(udfs, name)
         assert func.__doc__ and len(func.__doc__) < 255, name
         for p in inspect.signature(func).parameters:
-            assert p in udfs.DOC or name in ("ENTROPY_SCORES", "DNQP_STAT", "DNQP_DESCRIBE", "DNQP_IMPUTE",
-                                             "DNQP_TABLE"), (name, p)
+            assert p in udfs.DOC, (name, p)
     assert no_nan_or_inf(udfs.ENTROPY_WEIGHTS([HEAD] + ORACLE, "++-+"))
 
 

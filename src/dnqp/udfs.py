@@ -53,6 +53,19 @@ DOC = {
     "X": "The regressors: one column each, header row of names first (a constant is added).",
     "cov": "Standard errors: nonrobust (classical, default), HC1 (Stata robust), HC3 or HAC (Newey–West).",
     "maxlags": "HAC lags (blank: floor(4 (n/100)^(2/9))).",
+    "dimensions": "Optional: the dimension of each indicator, in column order; adds one sub-index column "
+                  "per dimension.",
+    "convention": "Sub-indices: global (global weights, they add up to the index; default) or within "
+                  "(weights renormalised inside each dimension).",
+    "stat": "r2, adj_r2, f, f_p, n, rmse, or coef:NAME, se:NAME, t:NAME, p:NAME for a regressor NAME "
+            "(_cons for the constant).",
+    "variables": "Variables: one column each, header row of names first (an optional leading Year column "
+                 "labels the rows).",
+    "gaps": "Values with gaps (blank, NA or #N/A): one column per variable, header row first.",
+    "method": "mean (column mean, the paper's choice; default) or linear (interpolation along the rows).",
+    "cores": "The core regressors, one column each (e.g. the sub-indices): one model per column.",
+    "controls": "The control variables, one column each, in every model (blank: none).",
+    "core_label": "Row label of the core regressor when there are several (default Sub-index).",
 }
 
 
@@ -67,6 +80,23 @@ def _cell_errors(func):
             raise xw.XlwingsError(str(err)) from None
 
     return wrapper
+
+
+#: Arguments that are ranges: they always arrive as 2-D lists (a 1×1 range too).
+RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls"})
+
+
+def _args(*names, **docs):
+    """``@xw.arg`` for every argument: its documentation (from :data:`DOC` unless given) and, for a
+    range, ``ndim=2``."""
+
+    def decorate(func):
+        for name in (*names, *docs):
+            options = {"ndim": 2} if name in RANGES else {}
+            func = xw.arg(name, doc=docs.get(name, DOC.get(name)), **options)(func)
+        return func
+
+    return decorate
 
 
 def _data(data, header, what="data"):
@@ -109,11 +139,7 @@ def _fit(y, X, cov, maxlags, header) -> OLSResult:
 
 
 @xw.func
-@xw.arg("data", ndim=2, doc=DOC["data"])
-@xw.arg("directions", ndim=2, doc=DOC["directions"])
-@xw.arg("shift", doc=DOC["shift"])
-@xw.arg("standardize", doc=DOC["standardize"])
-@xw.arg("header", doc=DOC["header"])
+@_args("data", "directions", "shift", "standardize", "header")
 @_cell_errors
 def ENTROPY_WEIGHTS(data, directions, shift=0.0, standardize="minmax", header=True):  # noqa: N802
     """Entropy weights: Indicator | Entropy e | Divergence d | Weight w, one row per indicator."""
@@ -122,11 +148,7 @@ def ENTROPY_WEIGHTS(data, directions, shift=0.0, standardize="minmax", header=Tr
 
 
 @xw.func
-@xw.arg("data", ndim=2, doc=DOC["data"])
-@xw.arg("directions", ndim=2, doc=DOC["directions"])
-@xw.arg("shift", doc=DOC["shift"])
-@xw.arg("standardize", doc=DOC["standardize"])
-@xw.arg("header", doc=DOC["header"])
+@_args("data", "directions", "shift", "standardize", "header")
 @_cell_errors
 def ENTROPY_STANDARDIZE(data, directions, shift=0.0, standardize="minmax", header=True):  # noqa: N802
     """The standardised matrix z of the entropy method (cost indicators reversed), in the shape of data."""
@@ -135,14 +157,7 @@ def ENTROPY_STANDARDIZE(data, directions, shift=0.0, standardize="minmax", heade
 
 
 @xw.func
-@xw.arg("data", ndim=2, doc=DOC["data"])
-@xw.arg("directions", ndim=2, doc=DOC["directions"])
-@xw.arg("dimensions", ndim=2, doc="Optional: the dimension of each indicator, in column order; adds one "
-        "sub-index column per dimension.")
-@xw.arg("shift", doc=DOC["shift"])
-@xw.arg("convention", doc="Sub-indices: global (global weights, they add up to the index; default) or "
-        "within (weights renormalised inside each dimension).")
-@xw.arg("header", doc=DOC["header"])
+@_args("data", "directions", "dimensions", "shift", "convention", "header")
 @_cell_errors
 def ENTROPY_SCORES(data, directions, dimensions=None, shift=0.0, convention="global", header=True):  # noqa: N802
     """Composite index per row (S = Σ w·z), plus one sub-index column per dimension when dimensions are given."""
@@ -156,11 +171,7 @@ def ENTROPY_SCORES(data, directions, dimensions=None, shift=0.0, convention="glo
 
 
 @xw.func
-@xw.arg("y", ndim=2, doc=DOC["y"])
-@xw.arg("X", ndim=2, doc=DOC["X"])
-@xw.arg("cov", doc=DOC["cov"])
-@xw.arg("maxlags", doc=DOC["maxlags"])
-@xw.arg("header", doc=DOC["header"])
+@_args("y", "X", "cov", "maxlags", "header")
 @_cell_errors
 def DNQP_OLS(y, X, cov="nonrobust", maxlags=None, header=True):  # noqa: N802
     """OLS in Stata regress layout: Coef., Std. Err., t, P>|t|, 95% CI, stars; then N, R², adj. R², F, Prob > F, Root MSE."""
@@ -179,13 +190,7 @@ _TERM_STATS = {"coef": "params", "se": "bse", "t": "tvalues", "p": "pvalues"}
 
 
 @xw.func
-@xw.arg("y", ndim=2, doc=DOC["y"])
-@xw.arg("X", ndim=2, doc=DOC["X"])
-@xw.arg("stat", doc="r2, adj_r2, f, f_p, n, rmse, or coef:NAME, se:NAME, t:NAME, p:NAME for a regressor "
-        "NAME (_cons for the constant).")
-@xw.arg("cov", doc=DOC["cov"])
-@xw.arg("maxlags", doc=DOC["maxlags"])
-@xw.arg("header", doc=DOC["header"])
+@_args("y", "X", "stat", "cov", "maxlags", "header")
 @_cell_errors
 def DNQP_STAT(y, X, stat, cov="nonrobust", maxlags=None, header=True):  # noqa: N802
     """One number of an OLS fit: R², F, its p-value, N, Root MSE, or a coefficient, standard error, t or p."""
@@ -205,8 +210,7 @@ def DNQP_STAT(y, X, stat, cov="nonrobust", maxlags=None, header=True):  # noqa: 
 
 
 @xw.func
-@xw.arg("X", ndim=2, doc=DOC["X"])
-@xw.arg("header", doc=DOC["header"])
+@_args("X", "header")
 @_cell_errors
 def DNQP_VIF(X, header=True):  # noqa: N802
     """Variance inflation factors as Stata's estat vif: Variable | VIF | 1/VIF, largest first, then Mean VIF."""
@@ -214,9 +218,7 @@ def DNQP_VIF(X, header=True):  # noqa: N802
 
 
 @xw.func
-@xw.arg("data", ndim=2, doc="Variables: one column each, header row of names first (an optional leading "
-        "Year column labels the rows).")
-@xw.arg("header", doc=DOC["header"])
+@_args("header", data=DOC["variables"])
 @_cell_errors
 def DNQP_DESCRIBE(data, header=True):  # noqa: N802
     """Descriptive statistics as Stata's summarize: Variable | Obs | Mean | Std. Dev. | Min | Max."""
@@ -224,9 +226,7 @@ def DNQP_DESCRIBE(data, header=True):  # noqa: N802
 
 
 @xw.func
-@xw.arg("data", ndim=2, doc="Values with gaps (blank, NA or #N/A): one column per variable, header row first.")
-@xw.arg("method", doc="mean (column mean, the paper's choice; default) or linear (interpolation along the rows).")
-@xw.arg("header", doc=DOC["header"])
+@_args("method", "header", data=DOC["gaps"])
 @_cell_errors
 def DNQP_IMPUTE(data, method="mean", header=True):  # noqa: N802
     """The data with every missing value filled (mean or linear), in the shape of data."""
@@ -236,12 +236,7 @@ def DNQP_IMPUTE(data, method="mean", header=True):  # noqa: N802
 
 
 @xw.func
-@xw.arg("y", ndim=2, doc=DOC["y"])
-@xw.arg("cores", ndim=2, doc="The core regressors, one column each (e.g. the sub-indices): one model per column.")
-@xw.arg("controls", ndim=2, doc="The control variables, one column each, in every model (blank: none).")
-@xw.arg("cov", doc=DOC["cov"])
-@xw.arg("core_label", doc="Row label of the core regressor when there are several (default Sub-index).")
-@xw.arg("header", doc=DOC["header"])
+@_args("y", "cores", "controls", "cov", "core_label", "header")
 @_cell_errors
 def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label="Sub-index", header=True):  # noqa: N802
     """Models side by side, esttab style: one column per core regressor with the same controls (the paper's Table 5)."""
