@@ -1,0 +1,514 @@
+"""Reading a filled template: sheet grids in, the engine's inputs out (pure).
+
+:func:`parse_grids` takes every input sheet as a 2-D list of cell values whose first row and column are
+A1 (what openpyxl's ``values_only`` rows or xlwings' ``sheet.used_range.value`` give), locates each
+table at its :mod:`dnqp.schema` anchor, coerces the cells and checks them. Every problem names its
+cell (``Data!C7 (indicator A2, 2014): '12%' is not a number …``) and all of them are collected before
+:class:`InputError` is raised, so an analyst can fix the workbook in one pass.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
+
+from . import schema
+from .errors import DataError, DirectionError, SettingsError
+from .prepare import coerce_cell, parse_direction, row_label
+from .study import ROLES, Settings, StudyResult, run_study
+
+__all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
+           "settings_from_table"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the workbook, at one cell (or range): ``Sheet!Cell: message``."""
+
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.cell} {self.message}" if self.message.startswith("(") else f"{self.cell}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CellReport:
+    """A cell the reader changed: text read as a number (``coerced``) or a missing marker (``missing``)."""
+
+    cell: str
+    table: str
+    row: object
+    column: str
+    typed: object
+    value: float
+    action: str
+
+    def __str__(self) -> str:
+        if self.action == "coerced":
+            return f"{self.cell} ({self.column}, {row_label(self.row)}): text {self.typed!r} read as {self.value:g}"
+        return f"{self.cell} ({self.column}, {row_label(self.row)}): {self.typed!r} read as missing"
+
+
+@dataclass(frozen=True)
+class UncomputedFormula:
+    """A formula cell whose value was never saved (the workbook was written by a program, not Excel)."""
+
+    formula: str
+
+
+class InputError(DataError):
+    """The workbook has problems; ``problems`` lists every one, each naming its cell."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        more = f" (and {len(self.problems) - 1} more problem(s))" if len(self.problems) > 1 else ""
+        super().__init__(f"{self.problems[0]}{more}")
+
+
+@dataclass(frozen=True)
+class StudyInputs:
+    """What :func:`dnqp.run_study` needs, read from a workbook, plus where every value came from."""
+
+    indicators: pd.DataFrame
+    data: pd.DataFrame
+    variables: pd.DataFrame
+    model: pd.DataFrame
+    settings: Settings
+    dimension_labels: dict[str, str]
+    reports: tuple[CellReport, ...] = ()
+    cells: Mapping[tuple[str, int, str], str] = field(default_factory=dict)
+
+    def address(self, table: str, year, column: str) -> str:
+        """The cell (``Data!C5``) that holds ``column`` in ``year`` of ``table`` ("Data" or "Variables")."""
+        return self.cells.get((table, int(year), str(column)), "")
+
+    def run(self) -> StudyResult:
+        """Run the study on these inputs."""
+        return run_study(self.indicators, self.data, self.variables, self.model, self.settings,
+                         dimension_labels=self.dimension_labels)
+
+
+def _anchor(spec: schema.TableSpec) -> tuple[int, int]:
+    letters, row = coordinate_from_string(spec.anchor)
+    return row - 1, column_index_from_string(letters) - 1
+
+
+def _cell(sheet: str, r: int, c: int) -> str:
+    return f"{sheet}!{get_column_letter(c + 1)}{r + 1}"
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
+
+
+def _text(v) -> str:
+    if _blank(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+@dataclass
+class _Table:
+    spec: schema.TableSpec
+    r0: int
+    c0: int
+    header: list[str]
+    rows: list[list]
+
+    def addr(self, i: int, j: int) -> str:
+        """Address of body row i, column j (0-based); i = -1 is the header."""
+        return _cell(self.spec.sheet, self.r0 + 1 + i, self.c0 + j)
+
+    def column_range(self, j: int) -> str:
+        """The body of column j as a range, e.g. ``Data!C2:C16``."""
+        last = self.addr(max(len(self.rows) - 1, 0), j).split("!")[1]
+        return f"{self.addr(0, j)}:{last}"
+
+    def col(self, name: str) -> int | None:
+        low = [h.lower() for h in self.header]
+        return low.index(name.lower()) if name.lower() in low else None
+
+
+def _grid(grids: Mapping[str, object], sheet: str):
+    g = grids.get(sheet)
+    if g is None:
+        return None
+    if not isinstance(g, list | tuple):
+        return [[g]]
+    return [list(r) if isinstance(r, list | tuple) else [r] for r in g]
+
+
+def _read_table(grids, spec: schema.TableSpec, problems: list[Problem]) -> _Table | None:
+    grid = _grid(grids, spec.sheet)
+    if grid is None:
+        problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the sheet {spec.sheet} is missing"))
+        return None
+    r0, c0 = _anchor(spec)
+    at = lambda r, c: grid[r][c] if r < len(grid) and c < len(grid[r]) else None  # noqa: E731
+    header = []
+    while not _blank(at(r0, c0 + len(header))):
+        header.append(_text(at(r0, c0 + len(header))))
+    if not header:
+        problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the {spec.name} table's header row is missing "
+                                f"(expected {', '.join(spec.columns)})"))
+        return None
+    rows = []
+    r = r0 + 1
+    while r < len(grid):
+        row = [at(r, c0 + j) for j in range(len(header))]
+        if all(_blank(v) for v in row):
+            break
+        rows.append(row)
+        r += 1
+    table = _Table(spec, r0, c0, header, rows)
+    for name in spec.required:
+        if table.col(name) is None:
+            problems.append(Problem(_cell(spec.sheet, r0, c0 + len(header)),
+                                    f"the {spec.name} table has no column {name!r}"))
+    seen: dict[str, int] = {}
+    for j, h in enumerate(header):
+        if h.lower() in seen:
+            problems.append(Problem(table.addr(-1, j), f"column {h!r} appears twice in the {spec.name} table "
+                                    f"(also {table.addr(-1, seen[h.lower()])})"))
+        seen.setdefault(h.lower(), j)
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if isinstance(v, UncomputedFormula):
+                problems.append(Problem(table.addr(i, j), f"the formula {v.formula} has no saved value: open the "
+                                        "workbook in Excel, recalculate and save it (or type the value)"))
+                row[j] = None
+    return table
+
+
+def _text_columns(table: _Table, names: Sequence[str]) -> pd.DataFrame:
+    cols = {}
+    for name in names:
+        j = table.col(name)
+        cols[name] = [_text(row[j]) if j is not None else "" for row in table.rows]
+    return pd.DataFrame(cols, columns=list(names))
+
+
+def _read_indicators(table: _Table, problems: list[Problem]) -> pd.DataFrame:
+    df = _text_columns(table, schema.INDICATORS.columns)
+    jcode, jdim, jdir = (table.col(c) for c in ("Code", "Dimension", "Direction"))
+    first: dict[str, int] = {}
+    for i, row in df.iterrows():
+        code = row["Code"]
+        if not code:
+            problems.append(Problem(table.addr(i, jcode), "the indicator code is blank"))
+            continue
+        if code.lower() == "year":
+            problems.append(Problem(table.addr(i, jcode), "Year cannot be an indicator code"))
+        if code in first:
+            problems.append(Problem(table.addr(i, jcode), f"indicator code {code} is used twice "
+                                    f"(also {table.addr(first[code], jcode)})"))
+        first.setdefault(code, i)
+        if not row["Dimension"]:
+            problems.append(Problem(table.addr(i, jdim), f"(indicator {code}): the dimension is blank"))
+        try:
+            parse_direction(table.rows[i][jdir], code)
+        except DirectionError:
+            problems.append(Problem(table.addr(i, jdir), f"(indicator {code}): direction {row['Direction']!r} is "
+                                    "neither + (benefit) nor − (cost)"))
+    if df.empty:
+        problems.append(Problem(table.addr(0, 0), "the Indicators table lists no indicators"))
+    return df
+
+
+def _read_dimensions(table: _Table | None, dims: Sequence[str], problems: list[Problem]) -> dict[str, str]:
+    if table is None:
+        return {}
+    df = _text_columns(table, schema.DIMENSIONS.columns)
+    jdim, jlab = table.col("Dimension"), table.col("Label")
+    labels: dict[str, str] = {}
+    used: dict[str, int] = {}
+    for i, row in df.iterrows():
+        dim, lab = row["Dimension"], row["Label"]
+        if not dim:
+            problems.append(Problem(table.addr(i, jdim), "the dimension is blank"))
+            continue
+        if dim not in dims:
+            problems.append(Problem(table.addr(i, jdim), f"dimension {dim!r} is not the dimension of any "
+                                    "indicator in the Indicators table"))
+        if lab:
+            if lab in used:
+                problems.append(Problem(table.addr(i, jlab), f"label {lab} is used twice "
+                                        f"(also {table.addr(used[lab], jlab)})"))
+            used.setdefault(lab, i)
+            labels[dim] = lab
+    return labels
+
+
+def _read_years(table: _Table, problems: list[Problem]) -> list[int | None]:
+    """The year of every body row (None where it is bad, with a problem reported)."""
+    sheet = table.spec.sheet
+    if table.header[0].lower() != "year":
+        problems.append(Problem(table.addr(-1, 0), f"the first column of the {sheet} table must be Year, "
+                                f"found {table.header[0]!r}"))
+        return [None] * len(table.rows)
+    years: list[int | None] = []
+    seen: dict[int, int] = {}
+    for i, row in enumerate(table.rows):
+        x, action, reason = coerce_cell(row[0])
+        year = None
+        if action == "missing":
+            problems.append(Problem(table.addr(i, 0), "the year is blank but the row has values"))
+        elif action == "rejected" or not float(x).is_integer():
+            problems.append(Problem(table.addr(i, 0), f"the year {row[0]!r} is not a whole number"))
+        else:
+            year = int(x)
+            if year in seen:
+                problems.append(Problem(table.addr(i, 0), f"the year {year} appears twice "
+                                        f"(also {table.addr(seen[year], 0)})"))
+                year = None
+            else:
+                seen[year] = i
+        years.append(year)
+    if not table.rows:
+        problems.append(Problem(table.addr(0, 0), f"the {sheet} table has no rows (one row per year)"))
+    return years
+
+
+def _read_numbers(table: _Table, years: list, what: str, problems: list[Problem],
+                  reports: list[CellReport], cells: dict) -> pd.DataFrame:
+    """Year-indexed floats of every column after Year; bad cells are problems, text numbers reports."""
+    sheet = table.spec.sheet
+    columns = table.header[1:]
+    values = {c: [] for c in columns}
+    index = []
+    for i, row in enumerate(table.rows):
+        year = years[i]
+        for j, col in enumerate(columns, start=1):
+            v = row[j]
+            x, action, reason = coerce_cell(v)
+            label = f"({what} {col}, {row_label(year) if year is not None else 'no year'})"
+            if action == "rejected":
+                problems.append(Problem(table.addr(i, j), f"{label}: {v!r} is not a number — {reason}"))
+            elif action == "coerced" or (action == "missing" and not _blank(v)):
+                reports.append(CellReport(table.addr(i, j), sheet, year, col, v, x, action))
+            if year is not None:
+                values[col].append(x)
+                cells[(sheet, year, col)] = table.addr(i, j)
+        if year is not None:
+            index.append(year)
+    return pd.DataFrame(values, index=pd.Index(index, name="Year"), columns=columns, dtype=float)
+
+
+def _read_model(table: _Table, problems: list[Problem]) -> pd.DataFrame:
+    df = _text_columns(table, schema.MODEL.columns)
+    jvar, jrole, jtr, jlab = (table.col(c) for c in ("Variable", "Role", "Transform", "Label"))
+    df["Role"] = df["Role"].str.lower()
+    df["Transform"] = [t.lower() or "none" for t in df["Transform"]]
+    dependents = []
+    for i, row in df.iterrows():
+        var = row["Variable"]
+        if not var:
+            problems.append(Problem(table.addr(i, jvar), "the variable name is blank"))
+            continue
+        if row["Role"] not in ROLES:
+            problems.append(Problem(table.addr(i, jrole), f"(variable {var}): role {row['Role']!r} is not one of "
+                                    f"{', '.join(ROLES)}"))
+        elif row["Role"] == "dependent":
+            dependents.append(i)
+        if row["Transform"] not in ("ln", "none"):
+            problems.append(Problem(table.addr(i, jtr) if jtr is not None else table.addr(i, jvar),
+                                    f"(variable {var}): transform {row['Transform']!r} is not one of ln, none"))
+    if len(dependents) != 1:
+        where = table.addr(dependents[1], jrole) if len(dependents) > 1 else table.addr(-1, jrole)
+        problems.append(Problem(where, f"the Model table must mark exactly one variable as dependent, "
+                                f"found {len(dependents)}"))
+    labels = [lab or (("ln" + v) if t == "ln" else v) for lab, v, t in zip(df["Label"], df["Variable"],
+                                                                            df["Transform"])]
+    for name, col, j in (("variable", list(df["Variable"]), jvar), ("label", labels, jlab)):
+        seen: dict[str, int] = {}
+        for i, v in enumerate(col):
+            if v and v in seen:
+                problems.append(Problem(table.addr(i, j if j is not None else jvar),
+                                        f"the {name} {v} is used twice (also {table.addr(seen[v], j or jvar)})"))
+            seen.setdefault(v, i)
+    return df
+
+
+def _parse_stars(value) -> tuple[float, ...]:
+    parts = [p for p in re.split(r"[,;\s]+", _text(value)) if p]
+    levels = []
+    for p in parts:
+        x, action, _ = coerce_cell(p)
+        if action not in ("number", "coerced"):
+            raise SettingsError(f"star thresholds {value!r} are not numbers such as 0.10, 0.05, 0.01")
+        levels.append(x)
+    return tuple(levels)
+
+
+def settings_from_table(pairs: Mapping[str, object]) -> Settings:
+    """:class:`dnqp.Settings` from the Settings table's name → value pairs (schema names; blank = default)."""
+    values = dict(schema.SETTING_DEFAULTS)
+    values.update({k: v for k, v in pairs.items() if not _blank(v) or k == "maxlags"})
+    kwargs: dict[str, object] = {}
+    for name in ("shift", "interval_a", "interval_b", "maxlags"):
+        v = values[name]
+        if _blank(v):
+            if name != "maxlags":
+                raise SettingsError(f"setting {name} is blank")
+            values[name] = None
+            continue
+        x, action, _ = coerce_cell(v)
+        if action not in ("number", "coerced"):
+            raise SettingsError(f"setting {name} = {v!r} is not a number")
+        if name == "maxlags" and not (x.is_integer() and x >= 0):
+            raise SettingsError(f"setting maxlags = {v!r} is not a whole number of lags (or blank)")
+        values[name] = int(x) if name == "maxlags" else x
+    for name, choices in schema.SETTING_CHOICES.items():
+        if choices and name != "stars":
+            text = _text(values[name])
+            match = [c for c in choices if c.lower() == text.lower()]
+            if not match:
+                raise SettingsError(f"setting {name} = {values[name]!r} is not one of {', '.join(choices)}")
+            kwargs[name] = match[0]
+    kwargs["shift"] = values["shift"]
+    kwargs["interval"] = (values["interval_a"], values["interval_b"])
+    kwargs["maxlags"] = values["maxlags"]
+    kwargs["stars"] = _parse_stars(values["stars"])
+    kwargs["index_label"] = _text(values["index_label"])
+    return Settings(**kwargs)
+
+
+def _read_settings(table: _Table | None, problems: list[Problem]) -> Settings:
+    if table is None:
+        return Settings()
+    js, jv = table.col("Setting"), table.col("Value")
+    if js is None or jv is None:
+        return Settings()
+    pairs: dict[str, object] = {}
+    where: dict[str, str] = {}
+    for i, row in enumerate(table.rows):
+        name = _text(row[js])
+        if not name:
+            continue
+        key = next((k for k in schema.SETTING_CHOICES if k.lower() == name.lower()), None)
+        if key is None:
+            problems.append(Problem(table.addr(i, js), f"unknown setting {name!r} (known: "
+                                    f"{', '.join(schema.SETTING_CHOICES)})"))
+            continue
+        pairs[key] = row[jv]
+        where[key] = table.addr(i, jv)
+    # Check each setting on its own so that every bad one is reported at its cell.
+    for key, value in pairs.items():
+        try:
+            settings_from_table({key: value})
+        except SettingsError as err:
+            problems.append(Problem(where[key], str(err)))
+    try:
+        return settings_from_table(pairs)
+    except SettingsError as err:
+        if not any(p.cell in where.values() for p in problems):
+            problems.append(Problem(f"{table.spec.sheet}!{table.spec.anchor}", str(err)))
+        return Settings()
+
+
+def _check_cross(ind: pd.DataFrame, ind_table: _Table, data: pd.DataFrame, data_table: _Table,
+                 data_years: list, variables: pd.DataFrame, var_table: _Table, var_years: list,
+                 model: pd.DataFrame, model_table: _Table, settings: Settings, cells: dict,
+                 problems: list[Problem]) -> None:
+    """Checks across tables, each reported at the cell to fix."""
+    jcode = ind_table.col("Code")
+    for i, code in enumerate(ind["Code"]):
+        if code and code not in data.columns:
+            problems.append(Problem(ind_table.addr(i, jcode), f"(indicator {code}): the Data table has no column "
+                                    f"{code} (its header row is {data_table.addr(-1, 0)}…)"))
+    codes = [c for c in ind["Code"] if c and c in data.columns]
+    for code in codes:
+        col = data[code].dropna()
+        rng = data_table.column_range(data_table.header.index(code))
+        if col.empty and len(data):
+            problems.append(Problem(rng, f"(indicator {code}): the column has no values at all"))
+        elif len(col) > 1 and col.nunique() == 1 and settings.constant == "error":
+            problems.append(Problem(rng, f"(indicator {code}): the value is {col.iloc[0]:g} in every year, so its "
+                                    "entropy weight is undefined; fix the data or set constant = drop in Settings"))
+    jvar = model_table.col("Variable")
+    for i, (var, how) in enumerate(zip(model["Variable"], model["Transform"])):
+        if not var:
+            continue
+        if var in variables.columns and variables[var].isna().all() and len(variables):
+            j = var_table.header.index(var)
+            problems.append(Problem(var_table.column_range(j), f"(variable {var}): the column has no values at all"))
+        elif var not in variables.columns:
+            problems.append(Problem(model_table.addr(i, jvar), f"(variable {var}): the Variables table has no "
+                                    f"column {var} (its header row is {var_table.addr(-1, 0)}…)"))
+        elif how == "ln":
+            for year, x in variables[var].items():
+                if not math.isnan(x) and x <= 0:
+                    problems.append(Problem(cells[("Variables", year, var)], f"(variable {var}, {year}): {x:g} is "
+                                            "not positive, so ln is undefined (set its Transform to none?)"))
+    if not data_years or not var_years:
+        return
+    in_vars = {y for y in var_years if y is not None}
+    in_data = {y for y in data_years if y is not None}
+    for table, years, other, name in ((data_table, data_years, in_vars, "Variables"),
+                                      (var_table, var_years, in_data, "Data")):
+        if any(y is None for y in data_years + var_years):
+            return
+        for i, y in enumerate(years):
+            if y not in other:
+                problems.append(Problem(table.addr(i, 0), f"the year {y} is in {table.spec.sheet} but not in {name}"))
+
+
+def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
+    """Read a filled template from its sheets' cell values and check it.
+
+    ``grids`` maps a sheet name to a 2-D list of its cell values, first row and column = A1. Missing
+    values may be blank, ``NA`` or ``#N/A``; numbers typed as text are read as numbers and reported in
+    :attr:`StudyInputs.reports`. Raises :class:`InputError` listing every problem, each naming its cell.
+    """
+    problems: list[Problem] = []
+    reports: list[CellReport] = []
+    cells: dict = {}
+    ind_t = _read_table(grids, schema.INDICATORS, problems)
+    dim_t = _read_table(grids, schema.DIMENSIONS, problems) if ind_t is not None else None
+    data_t = _read_table(grids, schema.DATA, problems)
+    var_t = _read_table(grids, schema.VARIABLES, problems)
+    model_t = _read_table(grids, schema.MODEL, problems)
+    set_t = _read_table(grids, schema.SETTINGS, problems)
+    if problems and any(t is None for t in (ind_t, data_t, var_t, model_t)):
+        raise InputError(problems)
+    if any(ind_t.col(c) is None for c in schema.INDICATORS.required) or \
+            any(model_t.col(c) is None for c in schema.MODEL.required):
+        raise InputError(problems)
+
+    settings = _read_settings(set_t, problems)
+    ind = _read_indicators(ind_t, problems)
+    labels = _read_dimensions(dim_t, [d for d in ind["Dimension"] if d], problems)
+    if settings.index_label in labels.values():
+        dim = next(d for d, lab in labels.items() if lab == settings.index_label)
+        problems.append(Problem(dim_t.addr(list(_text_columns(dim_t, ["Dimension"])["Dimension"]).index(dim),
+                                           dim_t.col("Label")),
+                                f"the label {settings.index_label} is also the name of the index (Settings)"))
+    data_years = _read_years(data_t, problems)
+    data = _read_numbers(data_t, data_years, "indicator", problems, reports, cells)
+    var_years = _read_years(var_t, problems)
+    variables = _read_numbers(var_t, var_years, "variable", problems, reports, cells)
+    model = _read_model(model_t, problems)
+    _check_cross(ind, ind_t, data, data_t, data_years, variables, var_t, var_years, model, model_t, settings,
+                 cells, problems)
+    if problems:
+        raise InputError(problems)
+    ind["Direction"] = [row[ind_t.col("Direction")] for row in ind_t.rows]  # as typed: +, −, 1, cost, 正向…
+    indicators = ind[ind["Code"] != ""].reset_index(drop=True)
+    return StudyInputs(
+        indicators=indicators,
+        data=data,
+        variables=variables,
+        model=model[model["Variable"] != ""].reset_index(drop=True),
+        settings=settings,
+        dimension_labels=labels,
+        reports=tuple(reports),
+        cells=cells,
+    )

@@ -1,0 +1,268 @@
+"""The results of a study as sheets of tables (pure): what every result sheet shows, cell by cell.
+
+:func:`result_blocks` lays each sheet out as a list of :class:`Block` (a titled three-line table:
+title, header rows, body, notes, with an Excel number format for every body cell);
+:func:`result_sheets` flattens them to plain values, sheet name → 2-D list (first row and column = A1).
+Numbers stay numbers: stars and parentheses are number formats, not text. The writers
+(:mod:`dnqp.workbook`, the Excel add-in) only place and style these blocks.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+
+import numpy as np
+
+from .errors import ModelError
+from .regression import CONS, vif
+from .study import StudyResult
+
+__all__ = ["Block", "RESULT_SHEETS", "result_blocks", "result_sheets", "place", "star_format", "PAREN_FORMAT"]
+
+#: The result sheets, in order (the add-in writes them with :data:`dnqp.schema.RESULT_PREFIX`).
+RESULT_SHEETS = ("Weights", "Index", "Descriptives", "VIF", "Baseline", "Heterogeneity", "Log")
+
+#: A t statistic in parentheses, the sign inside: (2.90), (-0.32).
+PAREN_FORMAT = '"("0.00")";"(-"0.00")"'
+_PACKAGES = ("dnqp", "numpy", "pandas", "scipy", "statsmodels", "openpyxl", "xlsxwriter")
+
+
+def star_format(n: int, decimals: int = 4) -> str:
+    """A number format that shows ``n`` significance stars after the number: 1.6890**."""
+    digits = "0." + "0" * decimals if decimals else "0"
+    return f'{digits}"{"*" * n}"' if n else digits
+
+
+@dataclass(frozen=True)
+class Block:
+    """A titled table. ``formats`` gives an Excel number format per body cell (None: General/text)."""
+
+    key: str
+    title: str
+    header: list[list]
+    body: list[list]
+    formats: list[list] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return max(len(r) for r in [*self.header, *self.body]) if (self.header or self.body) else 1
+
+    @property
+    def height(self) -> int:
+        """Rows taken: title, header, body, notes."""
+        return 1 + len(self.header) + len(self.body) + len(self.notes)
+
+    def rows(self) -> list[list]:
+        w = self.width
+        pad = lambda r: list(r) + [None] * (w - len(r))  # noqa: E731
+        return ([pad([self.title])] + [pad(r) for r in self.header] + [pad(r) for r in self.body]
+                + [pad([n]) for n in self.notes])
+
+
+def place(blocks: list[Block], gap: int = 1) -> list[tuple[int, Block]]:
+    """The first row (0-based) of every block when they are stacked with ``gap`` blank rows between."""
+    out, r = [], 0
+    for b in blocks:
+        out.append((r, b))
+        r += b.height + gap
+    return out
+
+
+def _val(x):
+    """A cell value: NaN/None → None, numpy scalars → Python numbers."""
+    if x is None:
+        return None
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def _frame_block(key, title, df, index_header, formats: dict, notes=(), index_values=None) -> Block:
+    body, fmts = [], []
+    index_values = list(df.index) if index_values is None else index_values
+    for label, (_, row) in zip(index_values, df.iterrows()):
+        body.append([_val(label)] + [_val(row[c]) if row[c] != "" else None for c in df.columns])
+        fmts.append([None] + [formats.get(c) for c in df.columns])
+    return Block(key, title, [[index_header, *[str(c) for c in df.columns]]], body, fmts, list(notes))
+
+
+def _level(t: float) -> str:
+    return f"{t:.2f}" if round(t, 2) == t else f"{t:g}"
+
+
+def _star_note(levels) -> str:
+    return ", ".join(f"{'*' * (i + 1)} p<{_level(t)}" for i, t in enumerate(levels))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _weights_blocks(r: StudyResult) -> list[Block]:
+    s = r.settings
+    w = r.weights
+    body, fmts, prev = [], [], None
+    for code, row in w.iterrows():
+        dim = row["Dimension"]
+        body.append([dim if dim != prev else None, code, row["Indicator"], row["Direction"],
+                     _val(row["Entropy e"]), _val(row["Divergence d"]), _val(row["Weight w"])])
+        fmts.append([None, None, None, None, "0.0000", "0.0000", "0.0000"])
+        prev = dim
+    how = {"minmax": "min–max", "interval": f"interval {s.interval}", "none": "none"}[s.standardize]
+    notes = [f"Entropy weight method; standardisation {how}, shift {s.shift:g}; w = d / Σ d over indicators.",
+             *[f"Dropped: {d}" for d in r.entropy.dropped]]
+    weights = Block("weights", "Table 1  Indicator system and entropy weights",
+                    [["Dimension", "Code", "Indicator", "Direction", "Entropy e", "Divergence d", "Weight w"]],
+                    body, fmts, notes)
+    dw = r.dimension_weights
+    dims = _frame_block("dimension_weights", "Table 2  Dimension weights", dw[["Label", "Indicators", "Weight"]],
+                        "Dimension", {"Indicators": "0", "Weight": "0.0000"},
+                        notes=["Sum of the weights of each dimension's indicators."])
+    dims.header[0][1] = "Sub-index"
+    return [weights, dims]
+
+
+def _index_block(r: StudyResult) -> Block:
+    s = r.settings
+    conv = ("global weights, so they add up to the index" if s.convention == "global"
+            else "weights renormalised within each dimension")
+    fmts = {c: "0.0000" for c in r.index.columns}
+    return _frame_block("index", f"Table 3  {s.index_label} index and sub-indices by year", r.index, "Year", fmts,
+                        notes=[f"Sub-indices: {conv}."], index_values=[int(y) for y in r.index.index])
+
+
+def _descriptives_block(r: StudyResult) -> Block:
+    fmts = {"Obs": "0", "Mean": "0.000", "Std. Dev.": "0.000", "Min": "0.000", "Max": "0.000"}
+    return _frame_block("descriptives", "Table 4  Descriptive statistics", r.descriptives, "Variable", fmts,
+                        notes=["Std. Dev. with n − 1; variables after their Model transform."])
+
+
+def _vif_block(r: StudyResult) -> Block:
+    b = _frame_block("vif", "Table 5  Multicollinearity test (VIF)", r.vif, "Variable",
+                     {"VIF": "0.00", "1/VIF": "0.000000"},
+                     notes=["Centred VIF from auxiliary regressions with a constant; rule of thumb: VIF < 10."])
+    return b
+
+
+def _baseline_blocks(r: StudyResult) -> list[Block]:
+    s, b = r.settings, r.baseline
+    tab = b.table(levels=s.stars)
+    fmts = {"Coef.": "0.0000", "Std. Err.": "0.0000", "t": "0.00", "P>|t|": "0.000",
+            tab.columns[4]: "0.0000", tab.columns[5]: "0.0000"}
+    coef = _frame_block("baseline", f"Table 6  Baseline regression: {b.depvar}", tab, b.depvar, fmts,
+                        notes=[f"{_sentence(b.cov_label)} standard errors; {_star_note(s.stars)}."])
+    stats = [["Observations", b.nobs, "0"], ["R-squared", _val(b.rsquared), "0.0000"],
+             ["Adj R-squared", _val(b.rsquared_adj), "0.0000"],
+             [f"F({int(b.df_model)}, {int(b.df_resid)})", _val(b.fvalue), "0.00"],
+             ["Prob > F", _val(b.f_pvalue), "0.0000"], ["Root MSE", _val(b.rmse), "0.00000"]]
+    block = Block("baseline_stats", "Model statistics", [["Statistic", "Value"]],
+                  [[k, v] for k, v, _ in stats], [[None, f] for *_, f in stats])
+    return [coef, block]
+
+
+def _mean_vif(res) -> float | None:
+    try:
+        return float(vif(res.exog).loc["Mean VIF", "VIF"])
+    except ModelError:
+        return None
+
+
+def _heterogeneity_block(r: StudyResult) -> Block:
+    s = r.settings
+    models = r.heterogeneity
+    labels = list(r.index.columns[1:])
+    head = [[None, *[f"({i + 1}) {lab}" for i, lab in enumerate(labels)]],
+            [r.dependent, *[None] * len(models)]]
+    terms = ["Sub-index"] + [t for t in models[0].params.index[1:] if t != CONS] + [CONS]
+    body, fmts = [], []
+    for term in terms:
+        coefs, ts, cf, tf = [], [], [], []
+        for m in models:
+            name = m.params.index[0] if term == "Sub-index" else term
+            p = m.pvalues[name]
+            coefs.append(_val(m.params[name]))
+            ts.append(_val(m.tvalues[name]))
+            cf.append(star_format(sum(p < t for t in s.stars)))
+            tf.append(PAREN_FORMAT)
+        body += [[term, *coefs], [None, *ts]]
+        fmts += [[None, *cf], [None, *tf]]
+    for name, get, f in (("Observations", lambda m: m.nobs, "0"), ("R-squared", lambda m: m.rsquared, "0.0000"),
+                         ("F", lambda m: m.fvalue, "0.00"), ("Mean VIF", _mean_vif, "0.00")):
+        body.append([name, *[_val(get(m)) for m in models]])
+        fmts.append([None, *[f] * len(models)])
+    return Block("heterogeneity", f"Table 7  Heterogeneity: {r.dependent} on each sub-index", head, body, fmts,
+                 [f"Column (k) replaces {s.index_label} by the sub-index named in its header; t statistics in "
+                  f"parentheses ({r.baseline.cov_label} standard errors); {_star_note(s.stars)}."])
+
+
+def _versions() -> list[list]:
+    rows = [["python", platform.python_version()]]
+    for pkg in _PACKAGES:
+        try:
+            rows.append([pkg, metadata.version(pkg)])
+        except metadata.PackageNotFoundError:
+            rows.append([pkg, "not installed"])
+    return rows
+
+
+def _log_blocks(r: StudyResult, inputs) -> list[Block]:
+    settings = [[k, v if isinstance(v, int | float | str) or v is None else str(v)]
+                for k, v in r.settings.describe().items()]
+    blocks = [Block("log_settings", "Settings used", [["Setting", "Value"]], settings),
+              Block("log_versions", "Package versions", [["Package", "Version"]], _versions(),
+                    notes=[f"platform {sys.platform}"])]
+    imputed = []
+    for _, c in r.imputed.iterrows():
+        cell = inputs.address(c["table"], c["row"], c["column"]) if inputs is not None else ""
+        imputed.append([cell or None, c["table"], _val(c["row"]), c["column"], _val(c["value"])])
+    blocks.append(Block("log_imputed", f"Imputed cells ({r.settings.impute})",
+                        [["Cell", "Table", "Year", "Column", "Imputed value"]],
+                        imputed or [["none", None, None, None, None]],
+                        [[None, None, "0", None, "0.######"]] * max(len(imputed), 1)))
+    reports = list(inputs.reports) if inputs is not None else []
+    blocks.append(Block("log_cells", "Cells read from text", [["Cell", "Column", "Year", "Typed", "Read as"]],
+                        [[c.cell, c.column, _val(c.row), str(c.typed), _val(c.value) if c.action == "coerced"
+                          else "missing"] for c in reports] or [["none", None, None, None, None]]))
+    blocks.append(Block("log_warnings", "Warnings", [["Note"]], [[w] for w in r.warnings] or [["none"]]))
+    return blocks
+
+
+def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
+    """Every result sheet as its list of blocks (see :data:`RESULT_SHEETS`).
+
+    ``inputs`` (a :class:`dnqp.inputs.StudyInputs`) adds cell addresses and the cells read from text to
+    the Log.
+    """
+    return {
+        "Weights": _weights_blocks(result),
+        "Index": [_index_block(result)],
+        "Descriptives": [_descriptives_block(result)],
+        "VIF": [_vif_block(result)],
+        "Baseline": _baseline_blocks(result),
+        "Heterogeneity": [_heterogeneity_block(result)],
+        "Log": _log_blocks(result, inputs),
+    }
+
+
+def result_sheets(result: StudyResult, inputs=None) -> dict[str, list[list]]:
+    """The values of every result sheet: sheet name → 2-D list, first row and column = A1.
+
+    Blocks are stacked with one blank row between them; every row of a sheet has the same length.
+    """
+    out = {}
+    for name, blocks in result_blocks(result, inputs).items():
+        width = max(b.width for b in blocks)
+        rows: list[list] = []
+        for start, b in place(blocks):
+            rows += [[None] * width] * (start - len(rows))
+            rows += [r + [None] * (width - len(r)) for r in b.rows()]
+        out[name] = rows
+    return out
+

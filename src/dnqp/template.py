@@ -1,0 +1,137 @@
+"""The contents of the workbook template (pure): the value of every input cell, blank or filled.
+
+:func:`template_grids` gives sheet name → 2-D list of values (first row and column = A1), laid out as
+:mod:`dnqp.schema` says. :func:`dnqp.workbook.write_template` writes them with Excel Tables, validation,
+frozen panes and styles; :func:`dnqp.inputs.parse_grids` reads them back.
+"""
+
+from __future__ import annotations
+
+import math
+
+from . import schema
+from .sample import DIMENSION_LABELS, INDICATORS, MODEL, PROVENANCE, YEARS, load_sample
+
+__all__ = ["template_grids", "SETTING_DESCRIPTIONS", "GUIDE_ROWS"]
+
+#: What each setting does (Settings sheet, Description column).
+SETTING_DESCRIPTIONS = {
+    "standardize": "How indicators are standardised: minmax (paper, formula 4-1), interval (a + (b − a)·z), "
+                   "none (data already standardised, ≥ 0)",
+    "shift": "Added after standardising (paper 0; SPSSAU-style 0.01; common 0.0001)",
+    "interval_a": "Lower end a of the interval (standardize = interval)",
+    "interval_b": "Upper end b of the interval (standardize = interval)",
+    "constant": "An indicator that never changes: error (default) or drop it with a warning",
+    "impute": "Missing values: mean (paper), linear (interpolation along the years) or none",
+    "convention": "Sub-indices: global weights (they add up to the index) or weights renormalised within "
+                  "each dimension",
+    "cov": "Standard errors: nonrobust (classical, paper), HC1 (Stata robust), HC3, HAC (Newey–West)",
+    "maxlags": "HAC lags; blank = Newey–West rule floor(4 (n/100)^(2/9))",
+    "stars": "Significance thresholds for *, **, *** (largest first)",
+    "index_label": "Name of the composite index in the tables",
+}
+
+_MINUS = "\u2212"
+
+#: Guide rows: (sheet, what to type in English, 中文说明).
+GUIDE_ROWS = [
+    ("Indicators",
+     "One row per indicator: Code (short, unique, e.g. A1; it heads a column of Data), Indicator (name), "
+     "Dimension (first-level indicator), Unit, Source, Direction (+ benefit, − cost; also 1/-1, benefit/cost, "
+     "正向/负向). Any number of indicators and dimensions. The Dimensions table beside it (column I) gives "
+     "each dimension a short label used for its sub-index (e.g. Infra).",
+     "每行一个指标：代码（简短且唯一，如 A1，作为 Data 表的列名）、指标名称、所属维度（一级指标）、单位、数据来源、"
+     "指标属性（+ 正向，− 负向；也可填 1/-1、benefit/cost、正向/负向）。指标和维度的数量不限。右侧 Dimensions "
+     "表（I 列）为每个维度设定分指数的简称（如 Infra）。"),
+    ("Data",
+     "One row per year: Year, then one column per indicator code, raw yearbook values. A missing value is "
+     "left blank or typed NA or #N/A; it is imputed (Settings: impute) and every imputed cell is listed in "
+     "the results' Log.",
+     "每年一行：年份，然后每个指标代码一列，填写统计年鉴原始数值。缺失值留空或填 NA、#N/A；按设置（impute）"
+     "插补，所有被插补的单元格都会列在结果的 Log 表中。"),
+    ("Variables",
+     "One row per year (the same years as Data): Year, then the regression variables as published, not "
+     "transformed (ln is applied by the Model sheet). The index and sub-indices are computed, not typed.",
+     "每年一行（年份与 Data 相同）：年份，然后是回归变量的原始数值（不要取对数，取对数在 Model 表中设定）。"
+     "综合指数和分指数由程序计算，无需填写。"),
+    ("Model",
+     "One row per regression variable: Variable (a column of Variables), Role (dependent: exactly one; "
+     "control), Transform (ln or none), Label (its name in the tables, e.g. lnPort), Description.",
+     "每个回归变量一行：变量名（Variables 表中的列名）、角色（dependent 被解释变量，仅一个；control 控制变量）、"
+     "变换（ln 取自然对数或 none 不变换）、表中标签（如 lnPort）、说明。"),
+    ("Settings",
+     "How the study is computed; pick a value from each list. The defaults reproduce the paper's method.",
+     "计算方法的设置，从下拉列表中选择。默认值即论文所用的方法。"),
+    ("Run",
+     "Save the workbook, then run: dnqp check WORKBOOK (lists every problem with its cell) and dnqp run "
+     "WORKBOOK (writes WORKBOOK_results.xlsx next to it; this workbook is never changed).",
+     "保存工作簿后运行：dnqp check 工作簿（列出所有问题及其单元格），dnqp run 工作簿（在同一文件夹生成 "
+     "工作簿_results.xlsx；原工作簿不会被修改）。"),
+]
+
+
+def _num(x):
+    """A cell value: NaN becomes the typed missing marker, whole floats become ints."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return schema.MISSING_TEXT
+    x = float(x)
+    return int(x) if x.is_integer() else x
+
+
+def _guide(sample: bool) -> list[list]:
+    rows = [["dnqp workbook — guide / 使用说明", None, None],
+            [PROVENANCE if sample else "Blank template: the indicators and variables of the paper are pre-filled; "
+             "type your own yearbook data, or change the indicators (any number).", None, None],
+            [None, None, None],
+            ["Sheet / 工作表", "What to type", "填写说明"]]
+    rows += [list(r) for r in GUIDE_ROWS]
+    rows += [[None, None, None],
+             ["Yellow cells are inputs; each table ends at its first blank row. / 黄色单元格为输入区；"
+              "每个表格在第一个空行处结束。", None, None]]
+    return rows
+
+
+def template_grids(sample: bool = False) -> dict[str, list[list]]:
+    """Every input sheet's values: the paper's indicators and model, with the sample's data or blank."""
+    data = load_sample() if sample else None
+    indicators = INDICATORS.assign(Direction=[d.replace("-", _MINUS) for d in INDICATORS["Direction"]])
+    ind_rows = [list(schema.INDICATORS.columns)] + [list(r) for r in indicators[list(schema.INDICATORS.columns)]
+                                                      .itertuples(index=False)]
+    dims = [list(schema.DIMENSIONS.columns)] + [[d, lab] for d, lab in DIMENSION_LABELS.items()]
+    width = 10  # A..J: Indicators A:F, gap, Dimensions I:J
+    ind_sheet = []
+    for i in range(max(len(ind_rows), len(dims))):
+        row = [None] * width
+        if i < len(ind_rows):
+            row[:len(ind_rows[i])] = ind_rows[i]
+        if i < len(dims):
+            row[8:10] = dims[i]
+        ind_sheet.append(row)
+
+    codes = list(INDICATORS["Code"])
+    names = list(MODEL["Variable"])
+    if data is None:
+        data_rows = [[y] + [None] * len(codes) for y in YEARS]
+        var_rows = [[y] + [None] * len(names) for y in YEARS]
+    else:
+        data_rows = [[int(y)] + [_num(v) for v in row] for y, row in zip(data["data"].index,
+                                                                         data["data"][codes].to_numpy())]
+        var_rows = [[int(y)] + [_num(v) for v in row] for y, row in zip(data["variables"].index,
+                                                                       data["variables"][names].to_numpy())]
+    model_rows = [list(schema.MODEL.columns)] + [list(r) for r in MODEL[list(schema.MODEL.columns)]
+                                                   .itertuples(index=False)]
+    settings_rows = [list(schema.SETTINGS.columns)]
+    for name, choices in schema.SETTING_CHOICES.items():
+        settings_rows.append([name, schema.SETTING_DEFAULTS[name],
+                              " | ".join(choices) if choices else ("whole number or blank" if name == "maxlags"
+                                                                   else "text" if name == "index_label"
+                                                                   else "number"),
+                              SETTING_DESCRIPTIONS[name]])
+    return {
+        schema.GUIDE_SHEET: _guide(sample),
+        schema.INDICATORS.sheet: ind_sheet,
+        schema.DATA.sheet: [["Year", *codes], *data_rows],
+        schema.VARIABLES.sheet: [["Year", *names], *var_rows],
+        schema.MODEL.sheet: model_rows,
+        schema.SETTINGS.sheet: settings_rows,
+    }
