@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="run the study on the bundled illustrative sample and print the tables")
     p.set_defaults(func=_demo)
+    from .cli_excel import add_commands  # serve, addin: the Excel add-in's commands
+
+    add_commands(sub)
     return parser
 
 

@@ -185,7 +185,8 @@ def create_app():
                 book.close()
 
     async def taskpane(request):
-        return HTMLResponse((web / "taskpane.html").read_text(encoding="utf-8"))
+        page = (web / "taskpane.html").read_text(encoding="utf-8")
+        return HTMLResponse(page.replace('"xlwingsVersion": ""', f'"xlwingsVersion": "{xw.__version__}"'))
 
     async def manifest(request):
         return Response(manifest_xml(str(request.base_url)), media_type="application/xml")
