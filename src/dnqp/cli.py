@@ -1,33 +1,142 @@
-"""The ``dnqp`` command line: a thin shell over the engine.
+"""The ``dnqp`` command line: a thin shell over the engine and the workbook reader/writers.
 
-Exit codes: 0 success; 2 bad input (one line per problem on stderr, no traceback); 1 internal error.
-``--debug`` shows the traceback of an internal error.
+Exit codes: 0 success; 2 bad input (one line per problem on stderr, each naming its sheet and cell, no
+traceback); 1 internal error. ``--debug`` shows the traceback of an internal error.
+
+Subcommands are registered in :data:`COMMANDS` (name → function adding the subparser), so another
+surface (``serve``, ``addin``) is one more entry.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
-from .errors import DnqpError
+from .errors import DataError, DnqpError
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser", "COMMANDS", "DEMO_DIR"]
+
+#: Where ``dnqp demo`` writes the sample workbook and its results (relative to the current folder).
+DEMO_DIR = Path("out")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def _results_path(workbook: Path, output: str | None) -> Path:
+    """Where results go: ``-o`` or ``<name>_results.xlsx`` beside the input; never the input itself."""
+    from .workbook import is_results_workbook, same_file
+
+    out = Path(output) if output else workbook.with_name(f"{workbook.stem}_results.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise DataError(f"{out}: the results file must end in .xlsx")
+    if same_file(out, workbook):
+        raise DataError(f"{out}: the results file cannot be the input workbook (it is never written)")
+    if out.exists() and not is_results_workbook(out):
+        raise DataError(f"{out} exists and was not written by dnqp run: choose another -o path")
+    return out
+
+
+def _study(workbook: Path):
+    from .workbook import read_workbook
+
+    inputs = read_workbook(workbook)
+    return inputs, inputs.run()
+
+
+def _run(args) -> int:
+    from .report import print_study
+    from .workbook import write_results
+
+    workbook = Path(args.workbook)
+    out = _results_path(workbook, args.output)
+    inputs, result = _study(workbook)
+    if not args.quiet:
+        print_study(result, _console())
+    write_results(result, out, inputs)
+    print(f"Results written to {out}")
+    return 0
+
+
+def _check(args) -> int:
+    workbook = Path(args.workbook)
+    inputs, result = _study(workbook)
+    years = result.index.index
+    print(f"{workbook}: OK — {len(result.weights)} indicators in {len(result.dimension_weights)} dimensions, "
+          f"{len(years)} years ({years[0]}–{years[-1]}), {len(result.baseline.params) - 1} regressors")
+    for report in inputs.reports:
+        print(f"note: {report}")
+    for note in result.warnings:
+        print(f"note: {note}")
+    return 0
+
+
+def _template(args) -> int:
+    from .workbook import write_template
+
+    out = Path(args.output or ("dnqp_sample.xlsx" if args.sample else "dnqp_template.xlsx"))
+    if out.exists() and not args.force:
+        raise DataError(f"{out} exists: it may hold your data, so it is not overwritten (use --force or another -o)")
+    write_template(out, sample=args.sample)
+    print(f"{'Sample workbook' if args.sample else 'Template'} written to {out}")
+    return 0
 
 
 def _demo(args) -> int:
-    from rich.console import Console
-
     from .report import print_study
-    from .sample import DIMENSION_LABELS, PROVENANCE, load_sample
-    from .study import run_study
+    from .sample import PROVENANCE
+    from .workbook import write_results, write_template
 
-    console = Console()
-    sample = load_sample()
-    result = run_study(sample["indicators"], sample["data"], sample["variables"], sample["model"],
-                       dimension_labels=DIMENSION_LABELS)
+    folder = Path(args.output_dir)
+    workbook = write_template(folder / "dnqp_sample.xlsx", sample=True)
+    inputs, result = _study(workbook)
+    console = _console()
     console.print(f"[bold]dnqp demo[/bold] — {PROVENANCE}")
     print_study(result, console)
+    out = write_results(result, folder / "demo_results.xlsx", inputs)
+    console.print(f"\nSample workbook: [bold]{workbook.resolve()}[/bold]")
+    console.print(f"Results workbook: [bold]{out.resolve()}[/bold] (open it in Excel or LibreOffice)")
     return 0
+
+
+def _add_run(sub) -> None:
+    p = sub.add_parser("run", help="read a filled workbook, run the study, write a results workbook")
+    p.add_argument("workbook", help="a filled dnqp template (.xlsx); it is only read")
+    p.add_argument("-o", "--output", help="results workbook (default: <name>_results.xlsx beside the input)")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print the tables")
+    p.set_defaults(func=_run)
+
+
+def _add_check(sub) -> None:
+    p = sub.add_parser("check", help="validate a filled workbook and list every problem with its cell")
+    p.add_argument("workbook", help="a filled dnqp template (.xlsx); it is only read")
+    p.set_defaults(func=_check)
+
+
+def _add_template(sub) -> None:
+    p = sub.add_parser("template", help="write the blank workbook template (or the filled sample)")
+    p.add_argument("-o", "--output", help="where to write it (default: dnqp_template.xlsx / dnqp_sample.xlsx)")
+    p.add_argument("--sample", action="store_true", help="fill it with the illustrative sample")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=_template)
+
+
+def _add_demo(sub) -> None:
+    p = sub.add_parser("demo", help="run the study on the bundled illustrative sample, print it, write out/")
+    p.add_argument("--output-dir", default=str(DEMO_DIR), help="folder for the sample and results (default: out)")
+    p.set_defaults(func=_demo)
+
+
+#: Subcommand name → function adding its subparser. Add a surface by adding an entry.
+COMMANDS: dict[str, Callable] = {"template": _add_template, "check": _add_check, "run": _add_run, "demo": _add_demo}
+from .cli_excel import EXCEL_COMMANDS  # noqa: E402 - serve, addin: the Excel add-in's commands
+
+COMMANDS.update(EXCEL_COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,11 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dnqp {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("demo", help="run the study on the bundled illustrative sample and print the tables")
-    p.set_defaults(func=_demo)
-    from .cli_excel import add_commands  # serve, addin: the Excel add-in's commands
-
-    add_commands(sub)
+    for add in COMMANDS.values():
+        add(sub)
     return parser
 
 
@@ -51,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DnqpError as err:
-        print(f"dnqp: {err}", file=sys.stderr)
+        for problem in getattr(err, "problems", None) or [err]:
+            print(f"dnqp: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("dnqp: interrupted", file=sys.stderr)
