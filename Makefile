@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-dnqp
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -25,6 +25,23 @@ from .study import Settings, StudyResult, run_study
 
 __version__ = "0.1.0"
 
+
+def main() -> None:
+    """The desktop ribbon's *Run analysis* button (``RunPython "import dnqp;dnqp.main()"`` in dnqp.xlam).
+
+    Runs :func:`dnqp.scripts.run_analysis` on the calling workbook; a problem is shown in a message box
+    as one line. xlwings is imported here, not when ``dnqp`` is imported.
+    """
+    import xlwings as xw
+
+    from .scripts import analyse
+
+    book = xw.Book.caller()
+    try:
+        analyse(book)
+    except xw.XlwingsError as err:
+        book.app.alert(str(err), title="dnqp")
+
 __all__ = [
     "CollinearityError",
     "ConstantIndicatorError",
@@ -45,6 +62,7 @@ __all__ = [
     "describe",
     "entropy_weights",
     "impute",
+    "main",
     "model_table",
     "ols",
     "parse_directions",

@@ -140,6 +140,9 @@ def _add_demo(sub) -> None:
 
 #: Subcommand name → function adding its subparser. Add a surface by adding an entry.
 COMMANDS: dict[str, Callable] = {"template": _add_template, "check": _add_check, "run": _add_run, "demo": _add_demo}
+from .cli_excel import EXCEL_COMMANDS  # noqa: E402 - serve, addin: the Excel add-in's commands
+
+COMMANDS.update(EXCEL_COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:

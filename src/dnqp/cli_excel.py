@@ -1,0 +1,48 @@
+"""The Excel add-in's commands of the ``dnqp`` command line: ``dnqp serve`` and ``dnqp addin …``."""
+
+from __future__ import annotations
+
+__all__ = ["EXCEL_COMMANDS", "add_serve", "add_addin"]
+
+
+def _serve(args) -> int:
+    from .server import prepare_environment, serve
+
+    prepare_environment()  # before anything imports xlwings
+    return serve(args.host, args.port, args.certfile, args.keyfile)
+
+
+def _addin(args) -> int:
+    from . import addin
+
+    if args.action == "build":
+        for path in addin.build(args.dir):
+            print(path)
+        return 0
+    print(addin.install())
+    return 0
+
+
+def add_serve(sub) -> None:
+    """Add ``dnqp serve`` to the subcommands ``sub``."""
+    p = sub.add_parser("serve", help="serve the Excel functions and ribbon scripts to Office.js (xlwings Server "
+                                     "protocol; needs XLWINGS_LICENSE_KEY, optional DNQP_API_KEY)")
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--certfile", help="TLS certificate (Office.js add-ins need https), e.g. from mkcert")
+    p.add_argument("--keyfile", help="TLS private key")
+    p.set_defaults(func=_serve)
+
+
+def add_addin(sub) -> None:
+    """Add ``dnqp addin install|build`` to the subcommands ``sub``."""
+    p = sub.add_parser("addin", help="the desktop Excel add-in dnqp.xlam: install it, or rebuild it")
+    p.add_argument("action", choices=["install", "build"],
+                   help="install: copy dnqp.xlam to Excel's XLSTART folder (Windows/macOS); build: rebuild "
+                        "addin/ from the xlwings template")
+    p.add_argument("--dir", default="addin", help="with build: the output folder (default addin)")
+    p.set_defaults(func=_addin)
+
+
+#: Subcommand name → function adding its subparser (merged into :data:`dnqp.cli.COMMANDS`).
+EXCEL_COMMANDS = {"serve": add_serve, "addin": add_addin}

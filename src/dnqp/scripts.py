@@ -1,0 +1,159 @@
+"""The ribbon actions over the template workbook: Run analysis, Validate data, Clear results.
+
+The same functions serve the desktop add-in (``dnqp.main()`` → :func:`run_analysis` on the calling
+workbook, classic xlwings) and Excel on Mac/web through ``dnqp serve`` (``@xw.script``, Office.js).
+They are thin: :func:`dnqp.inputs.parse_grids` reads the input sheets, the engine computes,
+:func:`dnqp.layout.result_sheets` lays out the results, and this module only places them.
+
+Ownership: the tool writes only to sheets it created. Each carries the prefix
+:data:`dnqp.schema.RESULT_PREFIX` and the marker text :data:`MARKER` in its cell A1; a sheet with a
+result sheet's name but without the marker is the user's, and the action stops with a message
+instead of overwriting it. Input sheets are only read.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from . import __version__, schema
+from .errors import DnqpError
+from .inputs import InputError, parse_grids
+from .layout import result_sheets
+
+__all__ = ["run_analysis", "validate_data", "clear_results"]
+
+#: Cell A1 of every sheet the tool creates: the marker that it owns the sheet.
+MARKER = "Created by dnqp: Run analysis rewrites this sheet, Clear results deletes it."
+CHECKS = "Checks"
+#: Results start below the marker and a blank row.
+FIRST_ROW = 3
+
+
+def sheet_name(name: str) -> str:
+    """The workbook name of result sheet ``name``: ``dnqp_Weights``."""
+    return f"{schema.RESULT_PREFIX}{name}"
+
+
+def _grid(sheet) -> list[list]:
+    """A sheet's values from A1 to the end of its used range, as a 2-D list."""
+    last = sheet.used_range.last_cell
+    return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or [[None]]
+
+
+def read_grids(book) -> dict[str, list[list]]:
+    """The input sheets of the template (those present), sheet name → 2-D list from A1."""
+    present = {s.name: s for s in book.sheets}
+    return {name: _grid(present[name]) for name in schema.INPUT_SHEETS if name in present}
+
+
+def is_owned(sheet) -> bool:
+    """Whether the tool created ``sheet`` (prefix and marker)."""
+    return sheet.name.startswith(schema.RESULT_PREFIX) and sheet["A1"].value == MARKER
+
+
+def _targets(book, names) -> dict[str, object]:
+    """The existing sheets among the result sheets ``names``; stop if one of them is the user's."""
+    present = {s.name: s for s in book.sheets}
+    found = {}
+    for name in names:
+        sheet = present.get(sheet_name(name))
+        if sheet is not None and not is_owned(sheet):
+            raise xw.XlwingsError(f"the sheet {sheet.name} was not created by dnqp, so it is left alone: rename "
+                                  "or move it, then run again")
+        found[name] = sheet
+    return found
+
+
+def write_sheets(book, sheets: dict[str, list[list]]) -> list[str]:
+    """Write result sheets (name → values from A1), creating them or replacing their contents."""
+    existing = _targets(book, sheets)
+    written = []
+    for name, rows in sheets.items():
+        sheet = existing[name]
+        if sheet is None:
+            sheet = book.sheets.add(sheet_name(name), after=book.sheets[len(book.sheets) - 1])
+        else:
+            sheet.clear_contents()
+        sheet["A1"].value = MARKER
+        if rows:
+            width = max(len(r) for r in rows)
+            sheet.range((FIRST_ROW, 1)).value = [list(r) + [None] * (width - len(r)) for r in rows]
+        written.append(sheet.name)
+    return written
+
+
+def _engine_errors(action):
+    def run(book):
+        try:
+            return action(book)
+        except InputError as err:
+            raise xw.XlwingsError(f"{err} — Validate data lists every problem") from None
+        except DnqpError as err:
+            raise xw.XlwingsError(str(err)) from None
+
+    run.__name__, run.__doc__ = action.__name__, action.__doc__
+    return run
+
+
+@_engine_errors
+def analyse(book) -> list[str]:
+    """Read the template, run the study and write every result sheet; returns the sheets written."""
+    inputs = parse_grids(read_grids(book))
+    result = inputs.run()
+    return write_sheets(book, result_sheets(result, inputs))
+
+
+def check_rows(book) -> list[list]:
+    """The Checks sheet: every problem of the input sheets, with its cell, then the cells read from text."""
+    rows = [["Kind", "Cell", "Message"]]
+    try:
+        inputs = parse_grids(read_grids(book))
+    except InputError as err:
+        rows += [["problem", p.cell, p.message] for p in err.problems]
+        return rows
+    except DnqpError as err:
+        return rows + [["problem", "", str(err)]]
+    rows += [["note", r.cell, str(r).partition(" ")[2]] for r in inputs.reports]
+    try:
+        inputs.run()
+    except DnqpError as err:
+        rows.append(["problem", "", str(err)])
+    if not any(r[0] == "problem" for r in rows[1:]):
+        rows.append(["ok", "", f"no problems found (dnqp {__version__})"])
+    return rows
+
+
+@_engine_errors
+def check(book) -> list[str]:
+    """Write the Checks sheet."""
+    return write_sheets(book, {CHECKS: check_rows(book)})
+
+
+def clear(book) -> list[str]:
+    """Delete every sheet the tool created; returns their names."""
+    owned = [s for s in book.sheets if is_owned(s)]
+    names = [s.name for s in owned]
+    if len(owned) == len(book.sheets):
+        raise xw.XlwingsError("every sheet of the workbook is a dnqp result sheet: Excel needs one sheet to remain")
+    for sheet in owned:
+        sheet.delete()
+    return names
+
+
+@xw.script
+def run_analysis(book: xw.Book):
+    """Run the study on the template's input sheets and write the result sheets (dnqp_…)."""
+    analyse(book)
+
+
+@xw.script
+def validate_data(book: xw.Book):
+    """List every problem of the input sheets, with its cell address, on the sheet dnqp_Checks."""
+    check(book)
+
+
+@xw.script
+def clear_results(book: xw.Book):
+    """Delete the result sheets that dnqp created (never a sheet it did not create)."""
+    clear(book)
+

@@ -1,0 +1,250 @@
+"""A real `dnqp serve` process answers the xlwings Office.js protocol with the engine's numbers.
+
+The server runs in its own process (xlwings binds its decorators at import time from
+XLWINGS_ON_SERVER), on 127.0.0.1 and a free port; it is stopped after the tests.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+import dnqp
+from dnqp import schema, udfs
+from dnqp.template import template_grids
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+
+ORACLE = [["A1", "A2", "D1", "D4"], [120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [150, 2.7, 52, 0.6],
+          [110, 3.9, 41, 1.0], [80, 3.5, 60, 0.9]]
+KEY = "s3cret-key"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(api_key=None, license_key="noncommercial"):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "DNQP_API_KEY",
+                                                            "XLWINGS_LICENSE_KEY")}
+    if license_key:
+        env["XLWINGS_LICENSE_KEY"] = license_key
+    if api_key:
+        env["DNQP_API_KEY"] = api_key
+    proc = subprocess.Popen([sys.executable, "-m", "dnqp.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"dnqp serve exited: {proc.stderr.read()}")
+        try:
+            with urllib.request.urlopen(base + "/", timeout=1):
+                return proc, base
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("dnqp serve did not start")
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, base = start()
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def keyed_server():
+    proc, base = start(api_key=KEY)
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+def request(url, body=None, headers=None):
+    """(status, parsed JSON or text) of a GET (body None) or a JSON POST."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            raw, status, ctype = r.read().decode(), r.status, r.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as e:
+        raw, status, ctype = e.read().decode(), e.code, e.headers.get("Content-Type", "")
+    return status, (json.loads(raw) if "json" in ctype else raw)
+
+
+def fcall(name, *args):
+    """The body Office.js sends for a custom function call: every argument a matrix, omitted ones null."""
+    return {"client": "Office.js", "func_name": name, "args": [a if a is None or isinstance(a, list) else [[a]]
+                                                               for a in args],
+            "caller_address": "[Book1.xlsx]Sheet1!B2", "session_id": "0f1e2d3c", "culture_info_name": "en-US",
+            "date_format": "M/d/yyyy", "version": "0.37.8", "runtime": "1.4"}
+
+
+def test_meta_lists_every_function_with_parameters(server):
+    import inspect
+
+    status, meta = request(server + "/xlwings/custom-functions-meta")
+    assert status == 200
+    functions = {f["name"]: f for f in meta["functions"]}
+    assert set(functions) == set(udfs.__all__)
+    for name in udfs.__all__:
+        params = inspect.signature(getattr(udfs, name)).parameters
+        assert [p["name"] for p in functions[name]["parameters"]] == list(params)
+        assert functions[name]["description"] == getattr(udfs, name).__doc__
+        assert all(p["description"] == udfs.DOC[p["name"]] or name in ("DNQP_DESCRIBE", "DNQP_IMPUTE")
+                   for p in functions[name]["parameters"])
+        optional = [p["name"] for p in functions[name]["parameters"] if p.get("optional")]
+        assert optional == [n for n, p in params.items() if p.default is not inspect.Parameter.empty]
+    assert request(server + "/xlwings/custom-functions-meta.json")[1] == meta
+
+
+def test_call_returns_the_plain_numbers(server):
+    t0 = time.perf_counter()
+    status, body = request(server + "/xlwings/custom-functions-call",
+                           fcall("ENTROPY_WEIGHTS", ORACLE, [["+", "+", "-", "+"]], None, None, None))
+    elapsed = time.perf_counter() - t0
+    assert status == 200
+    assert body == {"result": udfs.ENTROPY_WEIGHTS(ORACLE, [["+", "+", "-", "+"]])}
+    assert [r[3] for r in body["result"][1:]] == pytest.approx([0.290380, 0.236443, 0.229248, 0.243930], abs=5e-7)
+    print(f"ENTROPY_WEIGHTS over HTTP: {elapsed * 1000:.1f} ms")
+    # Blank cells arrive as null; a one-cell argument as [[x]]; a column of directions with its header.
+    rows = [r[:] for r in ORACLE]
+    rows[2][1] = "#N/A"
+    status, body = request(server + "/xlwings/custom-functions-call",
+                           fcall("DNQP_IMPUTE", rows, "linear", None))
+    assert status == 200 and body["result"] == udfs.DNQP_IMPUTE(rows, "linear")
+    status, body = request(server + "/xlwings/custom-functions-call",
+                           fcall("ENTROPY_SCORES", ORACLE, [["Direction"], ["+"], ["+"], ["−"], ["+"]],
+                                 [["I", "I", "G", "G"]], 0.01, "within", True))
+    assert body["result"] == udfs.ENTROPY_SCORES(ORACLE, "++-+", [["I", "I", "G", "G"]], 0.01, "within")
+    y = [["y"], [1.0], [2.5], [2.9], [4.2], [5.1], [5.8]]
+    X = [["x", "z"], [1, 0.3], [2, 0.1], [3, 0.7], [4, 0.2], [5, 0.9], [6, 0.4]]
+    status, body = request(server + "/xlwings/custom-functions-call", fcall("DNQP_STAT", y, X, "se:x", "HC1"))
+    assert status == 200 and body["result"] == [[udfs.DNQP_STAT(y, X, "se:x", "HC1")]]
+    status, body = request(server + "/xlwings/custom-functions-call", fcall("DNQP_OLS", y, X))
+    assert status == 200 and body["result"] == udfs.DNQP_OLS(y, X)
+    status, body = request(server + "/xlwings/custom-functions-call", fcall("DNQP_VERSION"))
+    assert body == {"result": [[dnqp.__version__]]}
+
+
+def test_bad_input_is_a_4xx_with_the_one_line_message(server):
+    status, text = request(server + "/xlwings/custom-functions-call",
+                           fcall("ENTROPY_WEIGHTS", ORACLE, [["+", "+", "-", "?"]]))
+    assert status == 400 and text == "indicator D4: direction '?' is neither + (benefit) nor − (cost)"
+    rows = [r[:] for r in ORACLE]
+    rows[3][0] = None
+    status, text = request(server + "/xlwings/custom-functions-call", fcall("ENTROPY_WEIGHTS", rows, "++-+"))
+    assert status == 400 and text == "indicator A1, row 3 is missing: impute it first"
+    for name in ("NOPE", "__class__", "_entropy", "DOC", "excel", None):
+        status, text = request(server + "/xlwings/custom-functions-call", fcall(name))
+        assert status == 404 and text == f"unknown function {name!r}"
+    status, text = request(server + "/xlwings/custom-scripts-call/analyse", {"sheets": []})
+    assert status == 404 and text == "unknown script 'analyse'"
+    status, _ = request(server + "/xlwings/custom-functions-call", {"func_name": "DNQP_VIF"})
+    assert status == 400
+
+
+def book_payload(grids: dict[str, list[list]], extra_sheets=()) -> dict:
+    """The body the Office.js client (getBookData) sends for a workbook with these sheets."""
+    sheets = []
+    for name, rows in [*grids.items(), *extra_sheets]:
+        width = max(len(r) for r in rows)
+        values = [[None if v is None else v for v in r] + [None] * (width - len(r)) for r in rows]
+        sheets.append({"name": name, "values": values, "visibility": "Visible", "notes": [], "pictures": [],
+                       "tables": [], "used_range_address": f"A1:{chr(64 + min(width, 26))}{len(rows)}",
+                       "used_range_row_count": len(rows), "used_range_column_count": width})
+    return {"client": "Office.js", "version": "0.37.8",
+            "book": {"name": "dnqp_template.xlsx", "active_sheet_index": 0, "selection": "A1"},
+            "sheets": sheets, "names": []}
+
+
+def test_run_analysis_writes_result_sheets_only(server):
+    grids = template_grids(sample=True)
+    status, body = request(server + "/xlwings/custom-scripts-call/run_analysis", book_payload(grids))
+    assert status == 200, body
+    actions = body["actions"]
+    n_inputs = len(grids)
+    added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
+    from dnqp.layout import RESULT_SHEETS
+
+    assert added == [schema.RESULT_PREFIX + s for s in RESULT_SHEETS]
+    # Every write goes to a sheet after the input sheets (positions n_inputs…): no input sheet is touched.
+    writes = [a for a in actions if a["func"] != "addSheet"]
+    assert writes and all(a["sheet_position"] >= n_inputs for a in writes)
+    assert {a["func"] for a in writes} <= {"setValues"}
+    # The weights written are the engine's.
+    inputs = __import__("dnqp.inputs", fromlist=["parse_grids"]).parse_grids(grids)
+    result = inputs.run()
+    weights_pos = n_inputs + list(RESULT_SHEETS).index("Weights")
+    values = [v for a in writes if a["sheet_position"] == weights_pos for row in a["values"] for v in row]
+    for w in result.weights["Weight w"]:
+        assert any(isinstance(v, float) and v == pytest.approx(w, rel=1e-12) for v in values)
+    assert values[0] == "Created by dnqp: Run analysis rewrites this sheet, Clear results deletes it."
+
+
+def test_run_analysis_refuses_a_user_sheet_with_a_result_name(server):
+    grids = template_grids(sample=True)
+    payload = book_payload(grids, [("dnqp_Weights", [["my own notes"]])])
+    status, text = request(server + "/xlwings/custom-scripts-call/run_analysis", payload)
+    assert status == 400
+    assert text == ("the sheet dnqp_Weights was not created by dnqp, so it is left alone: rename or move it, "
+                    "then run again")
+
+
+def test_validate_and_clear(server):
+    grids = template_grids(sample=True)
+    grids[schema.DATA.sheet][3][2] = "12%"
+    status, body = request(server + "/xlwings/custom-scripts-call/validate_data", book_payload(grids))
+    assert status == 200
+    [add] = [a for a in body["actions"] if a["func"] == "addSheet"]
+    assert add["args"][1] == "dnqp_Checks"
+    cells = [v for a in body["actions"] if a["func"] == "setValues" for r in a["values"] for v in r]
+    assert "Data!C4" in cells
+    from dnqp.scripts import MARKER
+
+    owned = ("dnqp_Index", [[MARKER], [None], ["old"]])
+    mine = ("dnqp_Notes", [["mine"]])
+    status, body = request(server + "/xlwings/custom-scripts-call/clear_results",
+                           book_payload(grids, [owned, mine]))
+    assert status == 200
+    deletes = [a for a in body["actions"] if a["func"] == "sheetDelete"]
+    assert [a["sheet_position"] for a in deletes] == [len(grids)]
+    assert len(body["actions"]) == 1
+
+
+def test_api_key(keyed_server):
+    body = fcall("DNQP_VERSION")
+    url = keyed_server + "/xlwings/custom-functions-call"
+    assert request(url, body)[0] == 401
+    assert request(url, body, {"Authorization": KEY})[0] == 401  # no Bearer scheme
+    assert request(url, body, {"Authorization": "Bearer wrong"})[0] == 403
+    assert request(url, body, {"Authorization": f"Bearer {KEY}"}) == (200, {"result": [[dnqp.__version__]]})
+    scripts = keyed_server + "/xlwings/custom-scripts-call/validate_data"
+    assert request(scripts, book_payload(template_grids(sample=True)))[0] == 401
+    assert request(scripts, book_payload(template_grids(sample=True)), {"Authorization": "Bearer x"})[0] == 403
+
+
+def test_manifest_taskpane_and_licence(server):
+    status, xml = request(server + "/manifest.xml")
+    assert status == 200 and f"{server}/xlwings/custom-functions-meta.json" in xml
+    for label in ("Run analysis", "Validate data", "Clear results", 'DefaultValue="DNQP"'):
+        assert label in xml
+    status, html = request(server + "/taskpane.html")
+    assert status == 200 and "dnqp-run-analysis" in html
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
+    out = subprocess.run([sys.executable, "-m", "dnqp.cli", "serve", "--port", "1"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "XLWINGS_LICENSE_KEY" in out.stderr and "Traceback" not in out.stderr
