@@ -28,7 +28,10 @@ def _cells(path: Path) -> dict:
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None:
-                    out[(ws.title, c.coordinate)] = (c.value, c.data_type)
+                    value = c.value
+                    if isinstance(value, openpyxl.worksheet.formula.ArrayFormula):
+                        value = ("array", value.ref, value.text)
+                    out[(ws.title, c.coordinate)] = (value, c.data_type)
     return out
 
 
@@ -39,7 +42,8 @@ def test_shipped_templates_are_the_generator_output(tmp_path, sample, name):
     assert _cells(fresh) == _cells(shipped), f"templates/{name} is stale: run `dnqp template` to refresh it"
     assert fresh.read_bytes() == shipped.read_bytes()  # generation is deterministic
     wb = openpyxl.load_workbook(fresh)
-    assert wb.sheetnames == ["Guide", "Indicators", "Data", "Variables", "Model", "Settings"]
+    assert wb.sheetnames == ["Guide", "Indicators", "Data", "Variables", "Model", "Settings", "Analysis",
+                             "Analysis (web)"]
     assert set(wb["Indicators"].tables) == {"Indicators", "Dimensions"}
     assert wb["Indicators"].tables["Dimensions"].ref.startswith("I1:")
     for sheet in ("Data", "Variables", "Model", "Settings"):

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import schema
+from .analysis import ANALYSIS_SHEETS, FORMULA_ROW, TITLE_ROW, analysis_formulas
 from .errors import DataError
 from .inputs import StudyInputs, UncomputedFormula, parse_grids
 from .layout import RESULT_SHEETS, Block, place, result_blocks
@@ -188,6 +189,8 @@ def _template_formats(wb) -> dict:
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         "note": wb.add_format({"italic": True, "font_color": "#C00000", "text_wrap": True, "valign": "top"}),
         "bold": wb.add_format({"bold": True, "bottom": 1}),
+        "bold_plain": wb.add_format({"bold": True}),
+        "note_line": wb.add_format({"italic": True, "font_color": "#595959"}),
     }
 
 
@@ -289,8 +292,34 @@ def write_template(path: str | os.PathLike, sample: bool = False) -> Path:
         ws.freeze_panes(1, 0)
 
         _settings_sheet(wb, grids[schema.SETTINGS.sheet], f)
+        for name, web in ANALYSIS_SHEETS.items():
+            _analysis_sheet(wb, name, analysis_formulas(grids, web), web, f)
         wb.close()
     return path
+
+
+def _analysis_note(web: bool) -> str:
+    how = ("Office.js custom functions of dnqp serve (Excel on the web, Mac or Windows), shown as "
+           "DNQP.ENTROPY_WEIGHTS(…)" if web else "the desktop dnqp add-in (xlwings), ENTROPY_WEIGHTS(…)")
+    other = "Analysis" if web else "Analysis (web)"
+    return (f"Live formulas over the input tables, with {how}; keep this sheet or {other!r}, whichever matches "
+            "your add-in (the other shows #NAME?). They spill in Excel 365 and follow the tables as rows are "
+            "added. They use min–max standardisation, the default interval and stars, and the Newey–West "
+            "rule for HAC lags; impute, shift, convention, cov and index_label come from Settings. "
+            "dnqp run and Run analysis honour every setting.")
+
+
+def _analysis_sheet(wb, name: str, formulas, web: bool, f: dict) -> None:
+    """An Analysis sheet: block titles, then each formula as a dynamic array over its spill range."""
+    ws = _sheet(wb, name)
+    _write(ws, 0, 0, "dnqp live formulas" + (" (Office.js)" if web else " (desktop add-in)"), f["title"])
+    _write(ws, 1, 0, _analysis_note(web), f["note_line"])
+    ws.set_column(0, max(x.col + x.cols for x in formulas), 11)
+    for x in formulas:
+        if x.title:
+            _write(ws, TITLE_ROW, x.col, x.title, f["bold_plain"])
+        ws.write_dynamic_array_formula(x.ref, x.text)
+    ws.freeze_panes(FORMULA_ROW, 0)
 
 
 def _table_widths(ws, widths) -> None:

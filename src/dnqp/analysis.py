@@ -1,0 +1,192 @@
+"""The template's Analysis sheets (pure): live formulas that call dnqp's worksheet functions.
+
+:func:`analysis_formulas` lays out, for the template's input sheets, the formulas that compute the
+study in Excel itself with the UDF catalogue of :mod:`dnqp.udfs`: the weights (``ENTROPY_WEIGHTS``),
+the index and sub-indices (``ENTROPY_SCORES``), descriptive statistics (``DNQP_DESCRIBE``), VIF
+(``DNQP_VIF``), the baseline regression (``DNQP_OLS``) and the heterogeneity table (``DNQP_TABLE``),
+plus the helper arrays they need (imputed data, directions, transformed variables, y and X).
+
+Every formula is a dynamic array (it spills in Excel 365) and reads the input Excel Tables through
+structured references (``Data[#All]``, ``Model[Label]``), which grow when the analyst adds a year or an
+indicator row; later formulas read earlier results through spill references (``A5#``). Two variants:
+
+* ``web=False``: desktop Excel with the dnqp add-in (xlwings VBA functions), ``=ENTROPY_WEIGHTS(…)``;
+* ``web=True``: Office.js custom functions of ``dnqp serve``, shown as ``=DNQP.ENTROPY_WEIGHTS(…)``.
+  In the file they are stored the way Excel stores JavaScript custom functions,
+  ``_xldudf_DNQP_ENTROPY_WEIGHTS(…)``.
+
+Each formula is given as written in the file (:attr:`Formula.text`: ``ANCHORARRAY(A5)`` for ``A5#``)
+and as an analyst types it (:attr:`Formula.shown`). Its spill size is computed from the template's
+shape (years, indicators, dimensions, variables), so the file records the spill range as Excel would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from . import schema
+
+__all__ = ["Formula", "analysis_formulas", "ANALYSIS_SHEETS", "FUNCTIONS", "function_name", "TITLE_ROW",
+           "FORMULA_ROW"]
+
+#: Sheet name → web variant.
+ANALYSIS_SHEETS = {"Analysis": False, "Analysis (web)": True}
+#: The catalogue functions the Analysis sheets call.
+FUNCTIONS = ("DNQP_IMPUTE", "ENTROPY_WEIGHTS", "ENTROPY_SCORES", "DNQP_DESCRIBE", "DNQP_VIF", "DNQP_OLS",
+             "DNQP_TABLE")
+#: Office.js namespace of ``dnqp serve`` (the manifest's), and the prefix Excel writes in files.
+NAMESPACE = "DNQP"
+_FILE_PREFIX = f"_xldudf_{NAMESPACE}_"
+#: Rows (0-based): block titles, then the formulas' anchors.
+TITLE_ROW = 3
+FORMULA_ROW = 4
+_GAP = 2  # blank columns between blocks: room for a block to widen by an indicator or a variable
+
+
+def function_name(name: str, web: bool, in_file: bool = True) -> str:
+    """A catalogue function's name in a formula: ``ENTROPY_WEIGHTS``, ``DNQP.ENTROPY_WEIGHTS`` (shown) or
+    ``_xldudf_DNQP_ENTROPY_WEIGHTS`` (how Excel stores an Office.js custom function)."""
+    if not web:
+        return name
+    return f"{_FILE_PREFIX}{name}" if in_file else f"{NAMESPACE}.{name}"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A dynamic-array formula anchored at (``row``, ``col``) that spills over ``rows`` × ``cols`` cells."""
+
+    key: str
+    title: str | None
+    row: int
+    col: int
+    rows: int
+    cols: int
+    text: str  # as stored in the file, with "=" (ANCHORARRAY(A5), _xldudf_ names on the web variant)
+    shown: str  # as typed in Excel (A5#, DNQP. names on the web variant)
+
+    @property
+    def anchor(self) -> str:
+        return xl_rowcol_to_cell(self.row, self.col)
+
+    @property
+    def ref(self) -> str:
+        """The spill range, e.g. ``A5:D15``."""
+        return f"{self.anchor}:{xl_rowcol_to_cell(self.row + self.rows - 1, self.col + self.cols - 1)}"
+
+
+@dataclass(frozen=True)
+class _Shape:
+    years: int
+    indicators: int
+    dimensions: int
+    variables: int  # columns of Variables besides Year
+    model: int  # rows of Model
+    controls: int
+
+
+def _table_rows(grid: Sequence[Sequence], col: int = 0) -> list[list]:
+    """The body rows of the table whose header starts at column ``col`` of row 1 (up to its first blank row)."""
+    head = grid[0]
+    width = next((j for j in range(col, len(head)) if head[j] is None), len(head)) - col
+    body = []
+    for row in grid[1:]:
+        cells = list(row[col:col + width])
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+            break
+        body.append(cells)
+    return [list(head[col:col + width]), *body]
+
+
+def _shape(grids: Mapping[str, Sequence[Sequence]]) -> _Shape:
+    data = _table_rows(grids[schema.DATA.sheet])
+    variables = _table_rows(grids[schema.VARIABLES.sheet])
+    indicators = _table_rows(grids[schema.INDICATORS.sheet])
+    model = _table_rows(grids[schema.MODEL.sheet])
+    dim = indicators[0].index("Dimension")
+    role = model[0].index("Role")
+    return _Shape(years=len(data) - 1, indicators=len(data[0]) - 1,
+                  dimensions=len({r[dim] for r in indicators[1:]}), variables=len(variables[0]) - 1,
+                  model=len(model) - 1,
+                  controls=sum(str(r[role]).strip().lower() == "control" for r in model[1:]))
+
+
+def _setting(name: str) -> str:
+    return f'XLOOKUP("{name}",{schema.SETTINGS.name}[Setting],{schema.SETTINGS.name}[Value])'
+
+
+# (key, title, spill size from the shape, formula). In a formula, {NAME} is a catalogue function and
+# {key#} the spill of the block ``key``.
+_BLOCKS: tuple[tuple[str, str, object, str], ...] = (
+    ("weights", "Entropy weights (ENTROPY_WEIGHTS)", lambda s: (s.indicators + 1, 4),
+     "{ENTROPY_WEIGHTS}({data#},{directions#},%s)" % _setting("shift")),
+    ("index", "Index and sub-indices by year (ENTROPY_SCORES)", lambda s: (s.years + 1, s.dimensions + 2),
+     "{ENTROPY_SCORES}({data#},{directions#},{labels#},%s,%s)" % (_setting("shift"), _setting("convention"))),
+    ("descriptives", "Descriptive statistics (DNQP_DESCRIBE)", lambda s: (s.controls + 3, 6),
+     "{DNQP_DESCRIBE}(HSTACK({y#},{X#}))"),
+    ("vif", "Multicollinearity (DNQP_VIF)", lambda s: (s.controls + 3, 3), "{DNQP_VIF}({X#})"),
+    ("baseline", "Baseline regression (DNQP_OLS)", lambda s: (s.controls + 9, 8),
+     "{DNQP_OLS}({y#},{X#},%s)" % _setting("cov")),
+    ("heterogeneity", "Heterogeneity: one model per sub-index (DNQP_TABLE)",
+     lambda s: (2 * s.controls + 10, s.dimensions + 1),
+     "{DNQP_TABLE}({y#},DROP({index#},,2),DROP({X#},,1),%s)" % _setting("cov")),
+    ("data", "Helper: Data with missing values imputed (DNQP_IMPUTE)",
+     lambda s: (s.years + 1, s.indicators + 1),
+     "{DNQP_IMPUTE}(%s[#All],%s)" % (schema.DATA.name, _setting("impute"))),
+    ("codes", "Helper: indicator codes, directions and sub-index labels, in Data's column order",
+     lambda s: (1, s.indicators), "DROP(TAKE({data#},1),,1)"),
+    ("directions", None, lambda s: (1, s.indicators),
+     "XLOOKUP({codes#},{I}[Code],{I}[Direction])".replace("{I}", schema.INDICATORS.name)),
+    ("labels", None, lambda s: (1, s.indicators),
+     "XLOOKUP(XLOOKUP({codes#},{I}[Code],{I}[Dimension]),{D}[Dimension],{D}[Label])"
+     .replace("{I}", schema.INDICATORS.name).replace("{D}", schema.DIMENSIONS.name)),
+    ("variables", "Helper: Variables with missing values imputed, in the Model's order",
+     lambda s: (s.years + 1, s.model),
+     "CHOOSECOLS({DNQP_IMPUTE}(%s[#All],%s),XMATCH(TRANSPOSE(%s[Variable]),%s[#Headers]))"
+     % (schema.VARIABLES.name, _setting("impute"), schema.MODEL.name, schema.VARIABLES.name)),
+    ("transformed", "Helper: the variables after the Model's transforms, under their labels",
+     lambda s: (s.years + 1, s.model),
+     'VSTACK(TRANSPOSE({M}[Label]),IF(TRANSPOSE({M}[Transform])="ln",LN(DROP({variables#},1)),'
+     "DROP({variables#},1)))".replace("{M}", schema.MODEL.name)),
+    ("y", "Helper: y", lambda s: (s.years + 1, 1),
+     'FILTER({transformed#},TRANSPOSE({M}[Role])="dependent")'.replace("{M}", schema.MODEL.name)),
+    ("X", "Helper: X (the index, then the controls)", lambda s: (s.years + 1, s.controls + 1),
+     "HSTACK(VSTACK(%s,DROP(CHOOSECOLS({index#},2),1)),FILTER({transformed#},TRANSPOSE({M}[Role])=\"control\"))"
+     .replace("{M}", schema.MODEL.name) % _setting("index_label")),
+)
+_PLACEHOLDER = re.compile(r"\{(\w+)(#?)\}")
+
+
+def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False) -> list[Formula]:
+    """The Analysis sheet's formulas for a template with these input sheets (see :mod:`dnqp.template`).
+
+    Blocks sit side by side from column A, each anchored on row :data:`FORMULA_ROW`, so a year added to
+    the inputs only lengthens them; untitled formulas sit under the previous one.
+    """
+    shape = _shape(grids)
+    placed: dict[str, tuple[int, int, int, int]] = {}  # key → row, col, rows, cols
+    next_col, row, col = 0, FORMULA_ROW, 0
+    for key, title, size, _ in _BLOCKS:
+        rows, cols = size(shape)
+        if title is None:  # under the previous formula, in the same block
+            row += placed[next(reversed(placed))][2]
+        else:
+            row, col = FORMULA_ROW, next_col
+        placed[key] = (row, col, rows, cols)
+        next_col = max(next_col, col + cols + _GAP)
+
+    def render(template: str, file: bool) -> str:
+        def sub(m: re.Match) -> str:
+            name, spill = m.group(1), m.group(2)
+            if spill:
+                cell = xl_rowcol_to_cell(*placed[name][:2])
+                return f"ANCHORARRAY({cell})" if file else f"{cell}#"
+            return function_name(name, web, in_file=file)
+
+        return "=" + _PLACEHOLDER.sub(sub, template)
+
+    return [Formula(key, title, *placed[key], render(template, True), render(template, False))
+            for key, title, _, template in _BLOCKS]
