@@ -83,7 +83,6 @@ class _Shape:
     years: int
     indicators: int
     dimensions: int
-    variables: int  # columns of Variables besides Year
     model: int  # rows of Model
     controls: int
 
@@ -103,61 +102,57 @@ def _table_rows(grid: Sequence[Sequence], col: int = 0) -> list[list]:
 
 def _shape(grids: Mapping[str, Sequence[Sequence]]) -> _Shape:
     data = _table_rows(grids[schema.DATA.sheet])
-    variables = _table_rows(grids[schema.VARIABLES.sheet])
     indicators = _table_rows(grids[schema.INDICATORS.sheet])
     model = _table_rows(grids[schema.MODEL.sheet])
     dim = indicators[0].index("Dimension")
     role = model[0].index("Role")
     return _Shape(years=len(data) - 1, indicators=len(data[0]) - 1,
-                  dimensions=len({r[dim] for r in indicators[1:]}), variables=len(variables[0]) - 1,
-                  model=len(model) - 1,
+                  dimensions=len({r[dim] for r in indicators[1:]}), model=len(model) - 1,
                   controls=sum(str(r[role]).strip().lower() == "control" for r in model[1:]))
 
 
-def _setting(name: str) -> str:
-    return f'XLOOKUP("{name}",{schema.SETTINGS.name}[Setting],{schema.SETTINGS.name}[Value])'
+#: Input tables by the names the formulas use for them.
+_TABLES = {spec.name: spec for spec in (schema.INDICATORS, schema.DIMENSIONS, schema.DATA, schema.VARIABLES,
+                                        schema.MODEL, schema.SETTINGS)}
 
-
-# (key, title, spill size from the shape, formula). In a formula, {NAME} is a catalogue function and
-# {key#} the spill of the block ``key``.
-_BLOCKS: tuple[tuple[str, str, object, str], ...] = (
+# (key, title, spill size from the shape, formula). Title None: the formula sits under the previous one.
+# In a formula, {NAME} is a catalogue function, {key#} the spill of block ``key``, {Table} an input table
+# (its name from dnqp.schema) and {setting:name} the value of a setting of the Settings table.
+_BLOCKS: tuple[tuple[str, str | None, object, str], ...] = (
     ("weights", "Entropy weights (ENTROPY_WEIGHTS)", lambda s: (s.indicators + 1, 4),
-     "{ENTROPY_WEIGHTS}({data#},{directions#},%s)" % _setting("shift")),
+     "{ENTROPY_WEIGHTS}({data#},{directions#},{setting:shift})"),
     ("index", "Index and sub-indices by year (ENTROPY_SCORES)", lambda s: (s.years + 1, s.dimensions + 2),
-     "{ENTROPY_SCORES}({data#},{directions#},{labels#},%s,%s)" % (_setting("shift"), _setting("convention"))),
+     "{ENTROPY_SCORES}({data#},{directions#},{labels#},{setting:shift},{setting:convention})"),
     ("descriptives", "Descriptive statistics (DNQP_DESCRIBE)", lambda s: (s.controls + 3, 6),
      "{DNQP_DESCRIBE}(HSTACK({y#},{X#}))"),
     ("vif", "Multicollinearity (DNQP_VIF)", lambda s: (s.controls + 3, 3), "{DNQP_VIF}({X#})"),
     ("baseline", "Baseline regression (DNQP_OLS)", lambda s: (s.controls + 9, 8),
-     "{DNQP_OLS}({y#},{X#},%s)" % _setting("cov")),
+     "{DNQP_OLS}({y#},{X#},{setting:cov})"),
     ("heterogeneity", "Heterogeneity: one model per sub-index (DNQP_TABLE)",
      lambda s: (2 * s.controls + 10, s.dimensions + 1),
-     "{DNQP_TABLE}({y#},DROP({index#},,2),DROP({X#},,1),%s)" % _setting("cov")),
-    ("data", "Helper: Data with missing values imputed (DNQP_IMPUTE)",
-     lambda s: (s.years + 1, s.indicators + 1),
-     "{DNQP_IMPUTE}(%s[#All],%s)" % (schema.DATA.name, _setting("impute"))),
+     "{DNQP_TABLE}({y#},DROP({index#},,2),DROP({X#},,1),{setting:cov})"),
+    ("data", "Helper: Data with missing values imputed (DNQP_IMPUTE)", lambda s: (s.years + 1, s.indicators + 1),
+     "{DNQP_IMPUTE}({Data}[#All],{setting:impute})"),
     ("codes", "Helper: indicator codes, directions and sub-index labels, in Data's column order",
      lambda s: (1, s.indicators), "DROP(TAKE({data#},1),,1)"),
-    ("directions", None, lambda s: (1, s.indicators),
-     "XLOOKUP({codes#},{I}[Code],{I}[Direction])".replace("{I}", schema.INDICATORS.name)),
+    ("directions", None, lambda s: (1, s.indicators), "XLOOKUP({codes#},{Indicators}[Code],{Indicators}[Direction])"),
     ("labels", None, lambda s: (1, s.indicators),
-     "XLOOKUP(XLOOKUP({codes#},{I}[Code],{I}[Dimension]),{D}[Dimension],{D}[Label])"
-     .replace("{I}", schema.INDICATORS.name).replace("{D}", schema.DIMENSIONS.name)),
+     "XLOOKUP(XLOOKUP({codes#},{Indicators}[Code],{Indicators}[Dimension]),{Dimensions}[Dimension],"
+     "{Dimensions}[Label])"),
     ("variables", "Helper: Variables with missing values imputed, in the Model's order",
      lambda s: (s.years + 1, s.model),
-     "CHOOSECOLS({DNQP_IMPUTE}(%s[#All],%s),XMATCH(TRANSPOSE(%s[Variable]),%s[#Headers]))"
-     % (schema.VARIABLES.name, _setting("impute"), schema.MODEL.name, schema.VARIABLES.name)),
+     "CHOOSECOLS({DNQP_IMPUTE}({Variables}[#All],{setting:impute}),"
+     "XMATCH(TRANSPOSE({Model}[Variable]),{Variables}[#Headers]))"),
     ("transformed", "Helper: the variables after the Model's transforms, under their labels",
      lambda s: (s.years + 1, s.model),
-     'VSTACK(TRANSPOSE({M}[Label]),IF(TRANSPOSE({M}[Transform])="ln",LN(DROP({variables#},1)),'
-     "DROP({variables#},1)))".replace("{M}", schema.MODEL.name)),
-    ("y", "Helper: y", lambda s: (s.years + 1, 1),
-     'FILTER({transformed#},TRANSPOSE({M}[Role])="dependent")'.replace("{M}", schema.MODEL.name)),
+     'VSTACK(TRANSPOSE({Model}[Label]),IF(TRANSPOSE({Model}[Transform])="ln",LN(DROP({variables#},1)),'
+     "DROP({variables#},1)))"),
+    ("y", "Helper: y", lambda s: (s.years + 1, 1), 'FILTER({transformed#},TRANSPOSE({Model}[Role])="dependent")'),
     ("X", "Helper: X (the index, then the controls)", lambda s: (s.years + 1, s.controls + 1),
-     "HSTACK(VSTACK(%s,DROP(CHOOSECOLS({index#},2),1)),FILTER({transformed#},TRANSPOSE({M}[Role])=\"control\"))"
-     .replace("{M}", schema.MODEL.name) % _setting("index_label")),
+     "HSTACK(VSTACK({setting:index_label},DROP(CHOOSECOLS({index#},2),1)),"
+     'FILTER({transformed#},TRANSPOSE({Model}[Role])="control"))'),
 )
-_PLACEHOLDER = re.compile(r"\{(\w+)(#?)\}")
+_PLACEHOLDER = re.compile(r"\{(setting:)?(\w+)(#?)\}")
 
 
 def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False) -> list[Formula]:
@@ -180,10 +175,15 @@ def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False
 
     def render(template: str, file: bool) -> str:
         def sub(m: re.Match) -> str:
-            name, spill = m.group(1), m.group(2)
+            setting, name, spill = m.groups()
+            if setting:
+                table = schema.SETTINGS.name
+                return f'XLOOKUP("{name}",{table}[Setting],{table}[Value])'
             if spill:
                 cell = xl_rowcol_to_cell(*placed[name][:2])
                 return f"ANCHORARRAY({cell})" if file else f"{cell}#"
+            if name in _TABLES:
+                return _TABLES[name].name
             return function_name(name, web, in_file=file)
 
         return "=" + _PLACEHOLDER.sub(sub, template)
