@@ -184,15 +184,46 @@ def test_run_analysis_writes_result_sheets_only(server):
     # Every write goes to a sheet after the input sheets (positions n_inputs…): no input sheet is touched.
     writes = [a for a in actions if a["func"] != "addSheet"]
     assert writes and all(a["sheet_position"] >= n_inputs for a in writes)
-    assert {a["func"] for a in writes} <= {"setValues"}
+    assert {a["func"] for a in writes} <= {"setValues", "setNumberFormat"}
     # The weights written are the engine's.
     inputs = __import__("dnqp.inputs", fromlist=["parse_grids"]).parse_grids(grids)
     result = inputs.run()
     weights_pos = n_inputs + list(RESULT_SHEETS).index("Weights")
-    values = [v for a in writes if a["sheet_position"] == weights_pos for row in a["values"] for v in row]
+    values = [v for a in writes if a["sheet_position"] == weights_pos and a["func"] == "setValues"
+              for row in a["values"] for v in row]
     for w in result.weights["Weight w"]:
         assert any(isinstance(v, float) and v == pytest.approx(w, rel=1e-12) for v in values)
     assert values[0] == "Created by dnqp: Run analysis rewrites this sheet, Clear results deletes it."
+
+
+def test_run_analysis_formats_stars_and_parentheses(server):
+    """The heterogeneity table keeps its stars and (t) as number formats on the numbers, as in `dnqp run`."""
+    from dnqp.inputs import parse_grids
+    from dnqp.layout import RESULT_SHEETS
+
+    grids = template_grids(sample=True)
+    status, body = request(server + "/xlwings/custom-scripts-call/run_analysis", book_payload(grids))
+    assert status == 200, body
+    position = len(grids) + list(RESULT_SHEETS).index("Heterogeneity")
+    actions = [a for a in body["actions"] if a["sheet_position"] == position]
+    [table] = [a for a in actions if a["func"] == "setValues" and a["row_count"] > 1]
+    model = parse_grids(grids).run().heterogeneity[0]  # (1) Infra
+    coef, t, p = model.params.iloc[0], model.tvalues.iloc[0], model.pvalues.iloc[0]
+    stars = "*" * sum(p < level for level in (0.10, 0.05, 0.01))
+    assert stars == "***"  # the sample's Infra coefficient is significant at 1%
+    [(i, j)] = [(i, j) for i, row in enumerate(table["values"]) for j, v in enumerate(row)
+                if isinstance(v, float) and v == pytest.approx(coef, rel=1e-12)]
+    assert table["values"][i + 1][j] == pytest.approx(t, rel=1e-12)  # its t statistic, below it
+
+    formats = {(a["start_row"], a["start_column"]): a["args"] for a in actions if a["func"] == "setNumberFormat"}
+    assert all(a["row_count"] == a["column_count"] == 1 for a in actions if a["func"] == "setNumberFormat")
+    row, col = table["start_row"] + i, table["start_column"] + j
+    assert formats[(row, col)] == ['0.0000"***"']
+    assert formats[(row + 1, col)] == ['"("0.00")";"(-"0.00")"']
+    # number formats come after the values they format, on result sheets only
+    order = [a["func"] for a in actions]
+    assert order.index("setValues") < order.index("setNumberFormat")
+    assert all(a["sheet_position"] >= len(grids) for a in body["actions"] if a["func"] == "setNumberFormat")
 
 
 def test_run_analysis_refuses_a_user_sheet_with_a_result_name(server):

@@ -21,7 +21,8 @@ from .errors import ModelError
 from .regression import CONS, vif
 from .study import StudyResult
 
-__all__ = ["Block", "RESULT_SHEETS", "result_blocks", "result_sheets", "place", "star_format", "PAREN_FORMAT"]
+__all__ = ["Block", "RESULT_SHEETS", "result_blocks", "result_sheets", "sheet_cells", "place", "star_format",
+           "PAREN_FORMAT"]
 
 #: The result sheets, in order (the add-in writes them with :data:`dnqp.schema.RESULT_PREFIX`).
 RESULT_SHEETS = ("Weights", "Index", "Descriptives", "VIF", "Baseline", "Heterogeneity", "Log")
@@ -251,18 +252,25 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
     }
 
 
+def sheet_cells(blocks: list[Block]) -> tuple[list[list], list[tuple[int, int, str]]]:
+    """One sheet's blocks as values and number formats: the 2-D list of values (first row and column =
+    A1; blocks stacked with one blank row between them, every row as long as the widest block) and
+    ``(row, column, number format)`` for every body cell that has a format (0-based, in that grid)."""
+    width = max(b.width for b in blocks)
+    rows: list[list] = []
+    formats: list[tuple[int, int, str]] = []
+    for start, b in place(blocks):
+        rows += [[None] * width] * (start - len(rows))
+        rows += [r + [None] * (width - len(r)) for r in b.rows()]
+        first = start + 1 + len(b.header)
+        formats += [(first + i, j, f) for i, frow in enumerate(b.formats) for j, f in enumerate(frow) if f]
+    return rows, formats
+
+
 def result_sheets(result: StudyResult, inputs=None) -> dict[str, list[list]]:
     """The values of every result sheet: sheet name → 2-D list, first row and column = A1.
 
     Blocks are stacked with one blank row between them; every row of a sheet has the same length.
+    Their number formats (stars, parentheses, decimals) are :func:`sheet_cells`' second part.
     """
-    out = {}
-    for name, blocks in result_blocks(result, inputs).items():
-        width = max(b.width for b in blocks)
-        rows: list[list] = []
-        for start, b in place(blocks):
-            rows += [[None] * width] * (start - len(rows))
-            rows += [r + [None] * (width - len(r)) for r in b.rows()]
-        out[name] = rows
-    return out
-
+    return {name: sheet_cells(blocks)[0] for name, blocks in result_blocks(result, inputs).items()}

@@ -18,7 +18,7 @@ import xlwings as xw
 from . import __version__, schema
 from .errors import DnqpError
 from .inputs import InputError, parse_grids
-from .layout import result_sheets
+from .layout import result_blocks, sheet_cells
 
 __all__ = ["run_analysis", "validate_data", "clear_results"]
 
@@ -64,8 +64,13 @@ def _targets(book, names) -> dict[str, object]:
     return found
 
 
-def write_sheets(book, sheets: dict[str, list[list]]) -> list[str]:
-    """Write result sheets (name → values from A1), creating them or replacing their contents."""
+def write_sheets(book, sheets: dict[str, list[list]], formats: dict[str, list] | None = None) -> list[str]:
+    """Write result sheets (name → values from A1), creating them or replacing their contents and formats.
+
+    ``formats`` gives, per sheet, ``(row, column, number format)`` of cells in the same grid (0-based):
+    stars and parentheses are number formats, as in the workbook ``dnqp run`` writes. Each is set on its
+    own cell: xlwings' Office.js client sets a format as a 1×1 array, which fits a one-cell range only.
+    """
     existing = _targets(book, sheets)
     written = []
     for name, rows in sheets.items():
@@ -73,11 +78,13 @@ def write_sheets(book, sheets: dict[str, list[list]]) -> list[str]:
         if sheet is None:
             sheet = book.sheets.add(sheet_name(name), after=book.sheets[len(book.sheets) - 1])
         else:
-            sheet.clear_contents()
+            sheet.clear()  # our own sheet: the previous run's values and formats
         sheet["A1"].value = MARKER
         if rows:
             width = max(len(r) for r in rows)
             sheet.range((FIRST_ROW, 1)).value = [list(r) + [None] * (width - len(r)) for r in rows]
+        for r, c, number_format in (formats or {}).get(name, ()):
+            sheet.range((FIRST_ROW + r, 1 + c)).number_format = number_format
         written.append(sheet.name)
     return written
 
@@ -99,8 +106,9 @@ def _engine_errors(action):
 def analyse(book) -> list[str]:
     """Read the template, run the study and write every result sheet; returns the sheets written."""
     inputs = parse_grids(read_grids(book))
-    result = inputs.run()
-    return write_sheets(book, result_sheets(result, inputs))
+    cells = {name: sheet_cells(blocks) for name, blocks in result_blocks(inputs.run(), inputs).items()}
+    return write_sheets(book, {name: rows for name, (rows, _) in cells.items()},
+                        {name: formats for name, (_, formats) in cells.items()})
 
 
 def check_rows(book) -> list[list]:
