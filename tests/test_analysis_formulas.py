@@ -347,6 +347,16 @@ def test_both_templates_have_the_same_analysis_formulas():
         assert blank[sheet].array_formulae == sample[sheet].array_formulae
 
 
+def test_readme_shows_the_shipped_formulas():
+    from dnqp.analysis import analysis_formulas
+    from dnqp.workbook import read_grids
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace(" ", "")
+    formulas_ = {f.key: f.shown for f in analysis_formulas(read_grids(SAMPLE))}
+    for key in ("weights", "descriptives", "vif"):
+        assert formulas_[key] in readme, key
+
+
 def test_structured_refs_in_the_file():
     """The shipped formulas read the input Tables through structured references, which grow with them."""
     with zipfile.ZipFile(SAMPLE) as z:

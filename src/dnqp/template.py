@@ -62,6 +62,14 @@ GUIDE_ROWS = [
     ("Settings",
      "How the study is computed; pick a value from each list. The defaults reproduce the paper's method.",
      "计算方法的设置，从下拉列表中选择。默认值即论文所用的方法。"),
+    ("Analysis",
+     "Live formulas: the weights, the index and sub-indices, descriptive statistics, VIF, the baseline "
+     "regression and the heterogeneity table, computed in Excel by dnqp's worksheet functions as the data "
+     "change. 'Analysis' is for the desktop add-in, 'Analysis (web)' for Excel on the web or Mac (dnqp "
+     "serve): keep the one you use and delete the other.",
+     "实时公式：由 dnqp 工作表函数在 Excel 中计算权重、指数与分指数、描述统计、VIF、基准回归和异质性检验，"
+     "数据修改后自动更新。“Analysis”表用于桌面版加载项，“Analysis (web)”表用于网页版或 Mac 版 Excel"
+     "（dnqp serve）：保留所用的一张，删除另一张。"),
     ("Run",
      "Save the workbook, then run: dnqp check WORKBOOK (lists every problem with its cell) and dnqp run "
      "WORKBOOK (writes WORKBOOK_results.xlsx next to it; this workbook is never changed).",
