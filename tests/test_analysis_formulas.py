@@ -4,7 +4,8 @@ The shipped sample template is evaluated by the `formulas` package with dnqp's w
 registered as its functions (under the desktop names and under the names Excel stores Office.js
 custom functions by, ``_xldudf_DNQP_…``). Every cell of every Analysis block must equal what
 ``dnqp run`` writes for the same workbook (its results workbook), or, for the helper arrays that
-``dnqp run`` does not write (transformed variables, y and X), what ``dnqp.run_study`` computes.
+``dnqp run`` does not write (transformed variables, y and X), what ``dnqp.run_study`` computes; once
+with the sample's settings and once with cov, shift, convention and index_label changed in Settings.
 
 `formulas` 1.3 parses dynamic arrays, spill references (``ANCHORARRAY``), XLOOKUP, FILTER, HSTACK…
 but not structured references (``Data[#All]``): the test rewrites those to the A1 ranges of the
@@ -125,12 +126,34 @@ def _register() -> None:
             table[function_name(name, web).upper()] = call
 
 
-@pytest.fixture(scope="module")
-def evaluated(tmp_path_factory):
-    """The shipped sample evaluated by `formulas`: sheet → {anchor: 2-D list of the spilled values}."""
-    tmp = tmp_path_factory.mktemp("formulas")
+#: Settings changed in the "settings" case: each reaches the formulas through XLOOKUP on the Settings table.
+CHANGED_SETTINGS = {"cov": "HC1", "shift": 0.01, "convention": "within", "index_label": "DNQPX"}
+
+
+@pytest.fixture(scope="module", params=["defaults", "settings"])
+def case(request, tmp_path_factory) -> tuple[Path, Path]:
+    """The workbook for `formulas` (structured references resolved) and the same inputs for `dnqp run`:
+    the shipped sample as it is, or with :data:`CHANGED_SETTINGS` typed into its Settings table."""
+    tmp = tmp_path_factory.mktemp(request.param)
     path = tmp / "sample.xlsx"
     assert resolve_structured_refs(SAMPLE, path) > 20
+    if request.param == "defaults":
+        return path, SAMPLE
+    wb = openpyxl.load_workbook(path)
+    rows = [row for row in wb["Settings"].iter_rows(min_row=2) if row[0].value in CHANGED_SETTINGS]
+    assert len(rows) == len(CHANGED_SETTINGS)
+    for row in rows:
+        row[1].value = CHANGED_SETTINGS[row[0].value]
+    changed = tmp / "changed.xlsx"
+    wb.save(changed)
+    return changed, changed
+
+
+@pytest.fixture(scope="module")
+def evaluated(case):
+    """The workbook evaluated by `formulas`: sheet → {anchor: 2-D list of the spilled values}, and the
+    catalogue functions that were called."""
+    path = case[0]
     _register()
     CALLS.clear()
     model = formulas.ExcelModel().loads(str(path)).finish()
@@ -141,19 +164,20 @@ def evaluated(tmp_path_factory):
         ws = wb[sheet]
         out[sheet] = {}
         for anchor, formula in ws.array_formulae.items():
-            key = f"'[sample.xlsx]{sheet.upper()}'!{formula}"
+            key = f"'[{path.name}]{sheet.upper()}'!{formula}"
             assert key in solution, f"{sheet}!{anchor} was not evaluated"
             values = [[_to_python(v) for v in row] for row in np.asarray(solution[key].value).tolist()]
             out[sheet][anchor] = values
+    out["calls"] = set(CALLS)
     return out
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """What `dnqp run` writes for the shipped sample: its results workbook, and the engine's result."""
+def reference(case, tmp_path_factory):
+    """What `dnqp run` writes for the same inputs: its results workbook, and the engine's result."""
     out = tmp_path_factory.mktemp("run") / "results.xlsx"
-    assert main(["run", "-q", str(SAMPLE), "-o", str(out)]) == 0
-    inputs = read_workbook(SAMPLE)
+    assert main(["run", "-q", str(case[1]), "-o", str(out)]) == 0
+    inputs = read_workbook(case[1])
     return openpyxl.load_workbook(out), inputs.run(), inputs
 
 
@@ -227,7 +251,7 @@ def _report():
 
 
 def test_every_function_is_called_and_both_variants_agree(evaluated):
-    assert set(CALLS) == set(FUNCTIONS)
+    assert evaluated["calls"] == set(FUNCTIONS)
     desktop, web = _blocks(evaluated, "Analysis"), _blocks(evaluated, "Analysis (web)")
     assert desktop == web
     for key, rows in desktop.items():
