@@ -25,11 +25,11 @@ import openpyxl
 import pytest
 
 from dnqp import udfs
-from dnqp.analysis import ANALYSIS_SHEETS, FUNCTIONS, function_name
+from dnqp.analysis import ANALYSIS_SHEETS, FUNCTIONS, analysis_formulas, function_name
 from dnqp.cli import main
 from dnqp.layout import PAREN_FORMAT
 from dnqp.regression import CONS
-from dnqp.workbook import read_workbook
+from dnqp.workbook import read_grids, read_workbook
 
 from .conftest import ROOT
 
@@ -234,9 +234,6 @@ def _shown(value, number_format: str) -> str:
 
 
 def _blocks(evaluated, sheet="Analysis") -> dict[str, list[list]]:
-    from dnqp.analysis import analysis_formulas
-    from dnqp.workbook import read_grids
-
     grids = read_grids(SAMPLE)
     by_anchor = evaluated[sheet]
     return {f.key: by_anchor[f.anchor] for f in analysis_formulas(grids, ANALYSIS_SHEETS[sheet])}
@@ -372,9 +369,6 @@ def test_both_templates_have_the_same_analysis_formulas():
 
 
 def test_readme_shows_the_shipped_formulas():
-    from dnqp.analysis import analysis_formulas
-    from dnqp.workbook import read_grids
-
     readme = (ROOT / "README.md").read_text(encoding="utf-8").replace(" ", "")
     formulas_ = {f.key: f.shown for f in analysis_formulas(read_grids(SAMPLE))}
     for key in ("weights", "descriptives", "vif"):
