@@ -385,3 +385,17 @@ def test_structured_refs_in_the_file():
         assert ref in text
     assert "_xldudf_DNQP_ENTROPY_WEIGHTS(" in text and 'cm="1"' in text
     assert re.search(r"(?<![\w.])[A-Z]+\d+#", text) is None  # spill refs are stored as _xlfn.ANCHORARRAY
+
+
+def test_excel_365_functions_carry_the_xlfn_prefix():
+    """Excel reads a dynamic-array-era function from the file only as _xlfn.NAME; bare, it is #NAME?."""
+    with zipfile.ZipFile(SAMPLE) as z:
+        text = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    formulas_ = re.findall(r"<f[^>]*>([^<]*)</f>", text)
+    assert formulas_
+    modern = ("XLOOKUP", "XMATCH", "FILTER", "HSTACK", "VSTACK", "CHOOSECOLS", "TAKE", "DROP", "ANCHORARRAY",
+              "SEQUENCE", "UNIQUE", "SORT", "LET")
+    for f in formulas_:
+        for name in modern:
+            for m in re.finditer(rf"(?<![\w.]){name}\(", f):
+                raise AssertionError(f"{name} without _xlfn. in {f[max(0, m.start() - 40):m.end() + 20]}")

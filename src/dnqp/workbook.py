@@ -30,7 +30,9 @@ __all__ = ["read_grids", "read_workbook", "write_template", "write_results", "at
 _CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)
 #: Keyword in a results workbook's properties: the only existing file ``dnqp run`` overwrites.
 RESULTS_KEYWORD = "dnqp-results"
-_WB_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+# use_future_functions: Excel 365 functions (XMATCH, …) get the _xlfn. prefix Excel needs to recognise them.
+_WB_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+               "use_future_functions": True}
 _INPUT_FILL = "#FFF2CC"
 _RULE = "#000000"
 _PALETTE = ["#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF9000", "#2E75B6", "#A50021", "#3B3838"]
