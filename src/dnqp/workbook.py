@@ -11,6 +11,7 @@ import contextlib
 import math
 import datetime as _dt
 import os
+import re
 import tempfile
 import zipfile
 import zlib
@@ -438,6 +439,12 @@ def _col(ws_name: str, c: int, r0: int, r1: int, c1: int | None = None) -> str:
     return f"='{ws_name}'!{xl_range_abs(r0, c, r1, c if c1 is None else c1)}"
 
 
+def _chart_text(text: str) -> str:
+    """A chart title that stays text: XlsxWriter takes a title like ``…Sheet!A1…`` for a cell reference (a
+    user's label could make it one), so a zero-width space goes after each "!" then."""
+    return text.replace("!", "!\u200b") if re.match(r"^=?[^!]+!\$?[A-Z]+\$?\d+", text) else text
+
+
 def _chart_index(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int]) -> None:
     chart = wb.add_chart({"type": "line"})
     first, last = r0 + 1 + len(b.header), r0 + len(b.header) + len(b.body)
@@ -450,8 +457,8 @@ def _chart_index(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int]) 
                      "dash_type": "solid" if c == 1 else "dash"},
             "marker": {"type": "circle" if c == 1 else "none", "size": 4},
         })
-    chart.set_title({"name": f"{b.header[0][1]} index and sub-indices, "
-                             f"{b.body[0][0]}–{b.body[-1][0]}", "name_font": {"size": 11}})
+    chart.set_title({"name": _chart_text(f"{b.header[0][1]} index and sub-indices, {b.body[0][0]}–{b.body[-1][0]}"),
+                     "name_font": {"size": 11}})
     chart.set_x_axis({"name": "Year", "num_font": {"rotation": -45}})
     chart.set_y_axis({"name": "Score", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
                       "num_format": "0.00"})
@@ -502,7 +509,7 @@ def _chart_coefficients(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int,
                        "border": {"color": _PALETTE[0 if c == 1 else 5]}},
         })
     chart.set_high_low_lines({"line": {"color": _PALETTE[5], "width": 1.25}})
-    chart.set_title({"name": f"Coefficients with 95% confidence intervals ({b.header[0][0]})",
+    chart.set_title({"name": _chart_text(f"Coefficients with 95% confidence intervals ({b.header[0][0]})"),
                      "name_font": {"size": 11}})
     chart.set_y_axis({"name": "Coefficient", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"label_position": "low"})
