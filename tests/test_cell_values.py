@@ -12,9 +12,9 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from dnqp.cli import main
 from dnqp.template import template_grids
 
+from .xlbook import xw  # noqa: F401 - a fixture
 from .test_workbook import _edit, _run, _stamp
 
 TEXT_NUMBERS = {  # cell: (typed, read as) — each the sample's own value, typed as text
@@ -109,10 +109,8 @@ def test_everything_else_is_refused_at_its_cell_all_at_once(sample_xlsx, tmp_pat
     assert _stamp(sample_xlsx) == before and not (tmp_path / "r.xlsx").exists()
 
 
-def test_validate_data_lists_the_same_cells(monkeypatch):
+def test_validate_data_lists_the_same_cells(xw):
     """The ribbon's Checks sheet (validate_data) lists every coerced, missing and rejected cell by address."""
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    xw = pytest.importorskip("xlwings")
     from dnqp import scripts
 
     from .test_server import book_payload

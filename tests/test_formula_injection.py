@@ -14,6 +14,7 @@ import pytest
 
 from dnqp.template import template_grids
 
+from .xlbook import xw  # noqa: F401 - a fixture
 from .test_workbook import _run
 
 EVIL = {  # (sheet, row, column) of the sample's grids (0-based) → what the user typed there
@@ -81,11 +82,9 @@ def test_results_workbook_writes_labels_as_text(evil_xlsx, tmp_path, capsys):
         assert "<c:rich>" in title and "<c:f>" not in title and label in title  # text, not a cell reference
 
 
-def test_ribbon_actions_send_labels_as_text(monkeypatch):
+def test_ribbon_actions_send_labels_as_text(xw):
     """xlwings' setValues becomes Office.js ``range.values = …`` (COM ``Range.Value`` on the desktop), which
     parses text like typing does: every string that would not stay text carries Excel's ' prefix."""
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-    xw = pytest.importorskip("xlwings")
     from dnqp import scripts
 
     from .test_server import book_payload

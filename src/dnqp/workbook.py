@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import math
 import datetime as _dt
+import glob
 import os
 import re
-import tempfile
+import secrets
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from .layout import RESULT_SHEETS, Block, place, result_blocks
 from .study import StudyResult
 
 __all__ = ["read_grids", "read_workbook", "write_template", "write_results", "atomic_path", "same_file",
-           "is_results_workbook", "RESULTS_KEYWORD"]
+           "is_results_workbook", "RESULTS_KEYWORD", "PARTIAL_SUFFIX"]
 
 #: Fixed document date, so that generating a template twice gives the same file.
 _CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -128,18 +129,49 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     return a.resolve() == b.resolve()
 
 
+#: The ending of a file being written: ``.<name>.<pid>.<random>.dnqp-partial`` beside its target. Never
+#: ``.xlsx``, so a file left by a killed run cannot be taken for results.
+PARTIAL_SUFFIX = ".dnqp-partial"
+
+
+def _partial_pid(path: Path) -> int | None:
+    parts = path.name.split(".")
+    return int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
+
+
+def _sweep_partials(target: Path) -> None:
+    """Delete files left by runs that were killed while writing ``target`` (their process is gone; POSIX only)."""
+    if os.name != "posix":
+        return
+    for p in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL_SUFFIX}"):
+        pid = _partial_pid(p)
+        if pid is None or pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                p.unlink()
+        except OSError:
+            pass  # alive (another user's process): leave its file alone
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[str]:
-    """A temporary path in ``target``'s folder, moved onto ``target`` if the block succeeds."""
+    """A temporary path in ``target``'s folder, moved onto ``target`` if the block succeeds.
+
+    The file is flushed to disk before the move, and deleted if the block fails; a run killed outright
+    leaves a hidden ``….dnqp-partial`` file, which the next write of the same target deletes.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes the file private; give it the usual permissions
-    try:
-        yield tmp
+    _sweep_partials(target)
+    tmp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(8)}{PARTIAL_SUFFIX}"
+    try:  # from before the file exists: Ctrl-C or SIGTERM at any moment still deletes it
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the usual permissions (umask)
+        yield str(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
