@@ -10,6 +10,7 @@ surface (``serve``, ``addin``) is one more entry.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -49,10 +50,23 @@ def _study(workbook: Path):
     return inputs, inputs.run()
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _sigterm_interrupts() -> None:
+    """SIGTERM (a polite kill) ends a run like Ctrl-C: its partial file is deleted, the previous results stay."""
+    import signal
+
+    with contextlib.suppress(ValueError, AttributeError):  # not the main thread, or no SIGTERM
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
 def _run(args) -> int:
     from .report import print_study
     from .workbook import write_results
 
+    _sigterm_interrupts()
     workbook = Path(args.workbook)
     out = _results_path(workbook, args.output)
     inputs, result = _study(workbook)

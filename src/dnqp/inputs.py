@@ -9,6 +9,7 @@ cell (``Data!C7 (indicator A2, 2014): '12%' is not a number …``) and all of th
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -277,6 +278,17 @@ def _read_years(table: _Table, problems: list[Problem]) -> list[int | None]:
     return years
 
 
+def _shown(v) -> str:
+    """A cell value as the user saw it in Excel: '12%', TRUE, 2015-03-01 (not Python's reprs)."""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, _dt.datetime) and v.time() == _dt.time(0):
+        return v.date().isoformat()
+    if isinstance(v, _dt.date | _dt.time):
+        return v.isoformat()
+    return repr(v)
+
+
 def _read_numbers(table: _Table, years: list, what: str, problems: list[Problem],
                   reports: list[CellReport], cells: dict) -> pd.DataFrame:
     """Year-indexed floats of every column after Year; bad cells are problems, text numbers reports."""
@@ -291,7 +303,7 @@ def _read_numbers(table: _Table, years: list, what: str, problems: list[Problem]
             x, action, reason = coerce_cell(v)
             label = f"({what} {col}, {row_label(year) if year is not None else 'no year'})"
             if action == "rejected":
-                problems.append(Problem(table.addr(i, j), f"{label}: {v!r} is not a number — {reason}"))
+                problems.append(Problem(table.addr(i, j), f"{label}: {_shown(v)} is not a number — {reason}"))
             elif action == "coerced" or (action == "missing" and not _blank(v)):
                 reports.append(CellReport(table.addr(i, j), sheet, year, col, v, x, action))
             if year is not None:

@@ -64,6 +64,24 @@ def _targets(book, names) -> dict[str, object]:
     return found
 
 
+def literal(value):
+    """A value that Excel stores as typed when written with ``Range.value`` (COM) or ``range.values`` (Office.js).
+
+    Excel parses text written this way as if it were typed: ``=…``, ``+…``, ``-…`` and ``@…`` become
+    formulas, ``1,234.5`` or ``12%`` numbers, ``TRUE`` a boolean, ``#N/A`` an error. Text that does not start
+    with a letter (and TRUE/FALSE) therefore gets Excel's text prefix ``'``, which Excel keeps out of the value:
+    the cell holds the text exactly. Labels and messages that carry what the user typed are never formulas.
+
+    >>> print(literal('=HYPERLINK("http://x","y")'), literal("Weights"), literal("-"), literal(0.5))
+    '=HYPERLINK("http://x","y") Weights '- 0.5
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0].isalpha() and value.strip().upper() not in ("TRUE", "FALSE"):
+        return value
+    return "'" + value
+
+
 def write_sheets(book, sheets: dict[str, list[list]], formats: dict[str, list] | None = None) -> list[str]:
     """Write result sheets (name → values from A1), creating them or replacing their contents and formats.
 
@@ -82,7 +100,7 @@ def write_sheets(book, sheets: dict[str, list[list]], formats: dict[str, list] |
         sheet["A1"].value = MARKER
         if rows:
             width = max(len(r) for r in rows)
-            sheet.range((FIRST_ROW, 1)).value = [list(r) + [None] * (width - len(r)) for r in rows]
+            sheet.range((FIRST_ROW, 1)).value = [[literal(v) for v in r] + [None] * (width - len(r)) for r in rows]
         for r, c, number_format in (formats or {}).get(name, ()):
             sheet.range((FIRST_ROW + r, 1 + c)).number_format = number_format
         written.append(sheet.name)

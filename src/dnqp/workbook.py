@@ -8,23 +8,29 @@ folder and moved into place with :func:`os.replace`, so a reader never sees half
 from __future__ import annotations
 
 import contextlib
-import math
 import datetime as _dt
+import glob
+import math
 import os
-import tempfile
+import re
+import secrets
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+
+from defusedxml import DefusedXmlException as _DefusedXmlException
 
 from . import schema
 from .analysis import ANALYSIS_SHEETS, FORMULA_ROW, TITLE_ROW, analysis_formulas
 from .errors import DataError
+from .filecheck import MAX_CELLS, MAX_ROWS, check_workbook_file
 from .inputs import StudyInputs, UncomputedFormula, parse_grids
 from .layout import RESULT_SHEETS, Block, place, result_blocks
 from .study import StudyResult
 
 __all__ = ["read_grids", "read_workbook", "write_template", "write_results", "atomic_path", "same_file",
-           "is_results_workbook", "RESULTS_KEYWORD"]
+           "is_results_workbook", "RESULTS_KEYWORD", "PARTIAL_SUFFIX"]
 
 #: Fixed document date, so that generating a template twice gives the same file.
 _CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -39,33 +45,45 @@ _PALETTE = ["#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF9000", "#2E75B6", "#
 
 
 # --------------------------------------------------------------------------------------------- reading
-def _open_error(path: Path, err: Exception) -> DataError:
-    if isinstance(err, FileNotFoundError):
-        return DataError(f"{path}: no such file")
-    if isinstance(err, PermissionError):
-        return DataError(f"{path}: permission denied")
-    return DataError(f"{path}: not an Excel .xlsx workbook ({type(err).__name__})")
+def _read_failed(path: Path, err: Exception) -> DataError:
+    name = type(err).__name__
+    cause: BaseException | None = err
+    while cause is not None and not isinstance(cause, _DefusedXmlException):  # openpyxl wraps it in a ValueError
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        return DataError(f"{path}: the workbook's XML declares entities, which Excel never writes: refused "
+                         "(an XML entity bomb?)")
+    return DataError(f"{path}: the workbook is damaged or not an Excel .xlsx workbook ({name})")
+
+
+def _rows(ws, path: Path, name: str, values_only: bool) -> Iterator:
+    """The rows of a read-only sheet, refusing one beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells."""
+    cells = 0
+    for i, row in enumerate(ws.iter_rows(values_only=values_only)):
+        cells += len(row)
+        if i >= MAX_ROWS or cells > MAX_CELLS:
+            raise DataError(f"{path}: the sheet {name} has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells "
+                            f"(row {i + 1:,} reached): delete what is below or beside the template's tables")
+        yield row
 
 
 def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
     """The cell values of the template's input sheets, first row and column = A1.
 
     Values are the ones Excel saved (``data_only``); a formula cell without a saved value becomes an
-    :class:`~dnqp.inputs.UncomputedFormula`. The file is opened read-only and never written.
+    :class:`~dnqp.inputs.UncomputedFormula`. The file is opened read-only and never written. It is first
+    checked by :func:`dnqp.filecheck.check_workbook_file` (encrypted, truncated, not a workbook, zip or XML
+    bombs), and each sheet is read row by row up to :data:`~dnqp.filecheck.MAX_ROWS` rows and
+    :data:`~dnqp.filecheck.MAX_CELLS` cells.
     """
     import openpyxl
 
     path = Path(path)
+    check_workbook_file(path)
+    values = formulas = None
     try:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise _open_error(path, err) from None
-    except Exception as err:  # openpyxl raises its own InvalidFileException for other file types
-        if type(err).__name__ == "InvalidFileException":
-            raise _open_error(path, err) from None
-        raise
-    try:
         grids = {}
         wanted = {s.sheet for s in (schema.INDICATORS, schema.DATA, schema.VARIABLES, schema.MODEL,
                                     schema.SETTINGS)}
@@ -75,8 +93,8 @@ def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
             ws_v, ws_f = values[name], formulas[name]
             ws_v.reset_dimensions()
             ws_f.reset_dimensions()
-            grid = [list(r) for r in ws_v.iter_rows(values_only=True)]
-            for i, row in enumerate(ws_f.iter_rows()):
+            grid = [list(r) for r in _rows(ws_v, path, name, True)]
+            for i, row in enumerate(_rows(ws_f, path, name, False)):
                 for cell in row:
                     if getattr(cell, "data_type", None) != "f":
                         continue
@@ -85,9 +103,19 @@ def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
                         grid[i][j] = UncomputedFormula(str(cell.value))
             grids[name] = grid
         return grids
+    except DataError:
+        raise
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError,
+            IndexError, SyntaxError) as err:  # ParseError is a SyntaxError; defusedxml's errors are ValueErrors
+        raise _read_failed(path, err) from None
+    except Exception as err:  # openpyxl raises its own InvalidFileException for other file types
+        if type(err).__name__ == "InvalidFileException":
+            raise _read_failed(path, err) from None
+        raise
     finally:
-        values.close()
-        formulas.close()
+        for wb in (values, formulas):
+            if wb is not None:
+                wb.close()
 
 
 def read_workbook(path: str | os.PathLike) -> StudyInputs:
@@ -104,18 +132,49 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     return a.resolve() == b.resolve()
 
 
+#: The ending of a file being written: ``.<name>.<pid>.<random>.dnqp-partial`` beside its target. Never
+#: ``.xlsx``, so a file left by a killed run cannot be taken for results.
+PARTIAL_SUFFIX = ".dnqp-partial"
+
+
+def _partial_pid(path: Path) -> int | None:
+    parts = path.name.split(".")
+    return int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
+
+
+def _sweep_partials(target: Path) -> None:
+    """Delete files left by runs that were killed while writing ``target`` (their process is gone; POSIX only)."""
+    if os.name != "posix":
+        return
+    for p in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL_SUFFIX}"):
+        pid = _partial_pid(p)
+        if pid is None or pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                p.unlink()
+        except OSError:
+            pass  # alive (another user's process): leave its file alone
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[str]:
-    """A temporary path in ``target``'s folder, moved onto ``target`` if the block succeeds."""
+    """A temporary path in ``target``'s folder, moved onto ``target`` if the block succeeds.
+
+    The file is flushed to disk before the move, and deleted if the block fails; a run killed outright
+    leaves a hidden ``….dnqp-partial`` file, which the next write of the same target deletes.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes the file private; give it the usual permissions
-    try:
-        yield tmp
+    _sweep_partials(target)
+    tmp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(8)}{PARTIAL_SUFFIX}"
+    try:  # from before the file exists: Ctrl-C or SIGTERM at any moment still deletes it
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the usual permissions (umask)
+        yield str(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -128,6 +187,7 @@ def is_results_workbook(path: str | os.PathLike) -> bool:
     import openpyxl
 
     try:
+        check_workbook_file(path)
         wb = openpyxl.load_workbook(path, read_only=True)
     except Exception:  # noqa: BLE001 - anything unreadable is not ours
         return False
@@ -442,6 +502,12 @@ def _col(ws_name: str, c: int, r0: int, r1: int, c1: int | None = None) -> str:
     return f"='{ws_name}'!{xl_range_abs(r0, c, r1, c if c1 is None else c1)}"
 
 
+def _chart_text(text: str) -> str:
+    """A chart title that stays text: XlsxWriter takes a title like ``…Sheet!A1…`` for a cell reference (a
+    user's label could make it one), so a zero-width space goes after each "!" then."""
+    return text.replace("!", "!\u200b") if re.match(r"^=?[^!]+!\$?[A-Z]+\$?\d+", text) else text
+
+
 def _chart_index(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int]) -> None:
     chart = wb.add_chart({"type": "line"})
     first, last = r0 + 1 + len(b.header), r0 + len(b.header) + len(b.body)
@@ -454,8 +520,8 @@ def _chart_index(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int]) 
                      "dash_type": "solid" if c == 1 else "dash"},
             "marker": {"type": "circle" if c == 1 else "none", "size": 4},
         })
-    chart.set_title({"name": f"{b.header[0][1]} index and sub-indices, "
-                             f"{b.body[0][0]}–{b.body[-1][0]}", "name_font": {"size": 11}})
+    chart.set_title({"name": _chart_text(f"{b.header[0][1]} index and sub-indices, {b.body[0][0]}–{b.body[-1][0]}"),
+                     "name_font": {"size": 11}})
     chart.set_x_axis({"name": "Year", "num_font": {"rotation": -45}})
     chart.set_y_axis({"name": "Score", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
                       "num_format": "0.00"})
@@ -506,7 +572,7 @@ def _chart_coefficients(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int,
                        "border": {"color": _PALETTE[0 if c == 1 else 5]}},
         })
     chart.set_high_low_lines({"line": {"color": _PALETTE[5], "width": 1.25}})
-    chart.set_title({"name": f"Coefficients with 95% confidence intervals ({b.header[0][0]})",
+    chart.set_title({"name": _chart_text(f"Coefficients with 95% confidence intervals ({b.header[0][0]})"),
                      "name_font": {"size": 11}})
     chart.set_y_axis({"name": "Coefficient", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"label_position": "low"})
