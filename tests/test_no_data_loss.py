@@ -205,3 +205,25 @@ def test_validate_data_refuses_a_user_sheet_named_like_its_own(xw):
     actions = call(xw, "check", payload)
     assert [a["func"] for a in actions][:1] != ["addSheet"] and all(a["sheet_position"] == len(grids)
                                                                     for a in actions)
+
+
+def test_results_file_that_cannot_be_replaced_is_a_one_line_input_error(tmp_path, monkeypatch):
+    """On Windows a results file open in Excel is locked: os.replace raises PermissionError there."""
+    import os
+
+    from dnqp.errors import DataError
+    from dnqp.workbook import atomic_path
+
+    target = tmp_path / "results.xlsx"
+    target.write_bytes(b"old")
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(DataError, match="results.xlsx cannot be replaced: it is open in another program"):
+        with atomic_path(target) as tmp:
+            with open(tmp, "wb") as f:
+                f.write(b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.xlsx"]

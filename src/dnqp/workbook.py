@@ -175,7 +175,11 @@ def atomic_path(target: str | os.PathLike) -> Iterator[str]:
         yield str(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except PermissionError:
+            raise DataError(f"{target} cannot be replaced: it is open in another program (Excel keeps the files "
+                            "it has open locked) or read-only; close it, or write elsewhere with -o") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
