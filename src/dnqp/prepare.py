@@ -158,6 +158,16 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
             values[bad] = np.nan
             out[col] = values
             continue
+        fast = _plain_numbers(s)
+        if fast is not None:
+            values, bad = fast
+            for i in np.flatnonzero(bad):
+                v = s.iat[i]
+                reason = "an infinite value is not a number" if math.isinf(float(v)) else _TOO_LARGE
+                notes.append(CellNote(df.index[i], col, v, math.nan, "rejected", reason))
+            values[bad] = np.nan
+            out[col] = values
+            continue
         values = np.empty(len(s), dtype=float)
         for i, v in enumerate(s.tolist()):
             x, action, reason = coerce_cell(v)
@@ -168,6 +178,27 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
         out[col] = values
     data = pd.DataFrame(out, index=df.index, columns=df.columns)
     return Coerced(data, tuple(notes))
+
+
+#: What :func:`pandas.api.types.infer_dtype` calls an object column of Python ints and floats (blanks skipped).
+_NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
+
+
+def _plain_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """An object column holding only ints, floats and blanks (None/NaN) as floats, in one vectorised step.
+
+    Returns ``(values, out_of_range)`` — the cells beyond :data:`MAX_MAGNITUDE` or infinite still need
+    rejecting — or None when the column holds anything else (text, booleans, dates, …), which
+    :func:`coerce_cell` then handles cell by cell. This is the common case of a range sent by Excel.
+    """
+    if pd.api.types.infer_dtype(s, skipna=True) not in _NUMBER_KINDS:
+        return None
+    try:
+        values = s.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError, OverflowError):  # e.g. an int beyond the float range
+        return None
+    with np.errstate(invalid="ignore"):
+        return values, np.abs(values) > MAX_MAGNITUDE
 
 
 def check_labels(df: pd.DataFrame, what: str = "column") -> None:
