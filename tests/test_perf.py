@@ -121,3 +121,14 @@ def test_the_benchmark_runs_at_smoke_size(tmp_path):
                   "Scale"):
         assert f"## {title}" in report
     assert "Load average" in report and "**no**" not in report  # every cross-check of the weights agreed
+
+
+def test_a_frame_of_plain_numbers_is_coerced_in_one_step_with_the_same_notes():
+    cells = [[1, 2.5, None], [float("inf"), 3, 10**200], [4, -float("inf"), np.float64(5.5)]]
+    df = pd.DataFrame(cells, columns=["a", "b", "c"], index=[2010, 2011, 2012], dtype=object)
+    got = coerce_frame(df)
+    expected = pd.DataFrame([[coerce_cell(v)[0] for v in r] for r in cells], columns=df.columns, index=df.index)
+    pd.testing.assert_frame_equal(got.data, expected)
+    assert [(n.row, n.column, n.reason) for n in got.notes] == [
+        (2011, "a", "an infinite value is not a number"), (2012, "b", "an infinite value is not a number"),
+        (2011, "c", coerce_cell(10**200)[2])]

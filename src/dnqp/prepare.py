@@ -143,6 +143,9 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
     Rejected cells become NaN in ``data`` and are listed in ``notes`` (so a caller can report them
     all at once, with its own cell addresses); nothing raises.
     """
+    plain = _coerce_plain_frame(df)
+    if plain is not None:
+        return plain
     out = {}
     notes: list[CellNote] = []
     for col in df.columns:
@@ -158,13 +161,11 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
             values[bad] = np.nan
             out[col] = values
             continue
-        fast = _plain_numbers(s)
+        cells = s.to_numpy(dtype=object)
+        fast = _plain_numbers(cells)
         if fast is not None:
             values, bad = fast
-            for i in np.flatnonzero(bad):
-                v = s.iat[i]
-                reason = "an infinite value is not a number" if math.isinf(float(v)) else _TOO_LARGE
-                notes.append(CellNote(df.index[i], col, v, math.nan, "rejected", reason))
+            notes.extend(_rejected_number(df.index[i], col, cells[i]) for i in np.flatnonzero(bad))
             values[bad] = np.nan
             out[col] = values
             continue
@@ -180,25 +181,45 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
     return Coerced(data, tuple(notes))
 
 
-#: What :func:`pandas.api.types.infer_dtype` calls an object column of Python ints and floats (blanks skipped).
+#: What :func:`pandas.api.types.infer_dtype` calls cells that are all Python ints and floats (blanks skipped).
 _NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 
-def _plain_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
-    """An object column holding only ints, floats and blanks (None/NaN) as floats, in one vectorised step.
+def _plain_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Object cells holding only ints, floats and blanks (None/NaN) as floats, in one vectorised step.
 
     Returns ``(values, out_of_range)`` — the cells beyond :data:`MAX_MAGNITUDE` or infinite still need
-    rejecting — or None when the column holds anything else (text, booleans, dates, …), which
+    rejecting — or None when a cell holds anything else (text, booleans, dates, …), which
     :func:`coerce_cell` then handles cell by cell. This is the common case of a range sent by Excel.
     """
-    if pd.api.types.infer_dtype(s, skipna=True) not in _NUMBER_KINDS:
+    if pd.api.types.infer_dtype(cells.ravel(), skipna=True) not in _NUMBER_KINDS:
         return None
     try:
-        values = s.to_numpy(dtype=float, na_value=np.nan)
+        values = np.where(pd.isna(cells), np.nan, cells).astype(float)
     except (TypeError, ValueError, OverflowError):  # e.g. an int beyond the float range
         return None
     with np.errstate(invalid="ignore"):
         return values, np.abs(values) > MAX_MAGNITUDE
+
+
+def _rejected_number(row: object, column: object, value: object) -> CellNote:
+    reason = "an infinite value is not a number" if math.isinf(float(value)) else _TOO_LARGE
+    return CellNote(row, column, value, math.nan, "rejected", reason)
+
+
+def _coerce_plain_frame(df: pd.DataFrame) -> Coerced | None:
+    """:func:`coerce_frame` of an all-object frame of plain numbers in one step, or None if it is not one."""
+    if not len(df.columns) or not all(t == object for t in df.dtypes):
+        return None
+    cells = df.to_numpy(dtype=object)
+    fast = _plain_numbers(cells)
+    if fast is None:
+        return None
+    values, bad = fast
+    # Column by column, row by row: the order in which coerce_frame lists its notes.
+    notes = tuple(_rejected_number(df.index[i], df.columns[j], cells[i, j]) for j, i in np.argwhere(bad.T))
+    values[bad] = np.nan
+    return Coerced(pd.DataFrame(values, index=df.index, columns=df.columns, copy=False), notes)
 
 
 def check_labels(df: pd.DataFrame, what: str = "column") -> None:
