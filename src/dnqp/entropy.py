@@ -19,7 +19,7 @@ CONVENTIONS = ("global", "within")
 
 
 #: Above this many rows, p·ln p is summed one column at a time (scratch space: one column, not a matrix).
-_COLUMNWISE = 4096
+_COLUMNWISE = 64
 
 
 def _sum_plogp(p: np.ndarray) -> np.ndarray:

@@ -127,11 +127,13 @@ def frame(value: object, *, header: bool = True, what: str = "data", prefix: str
     index = pd.RangeIndex(1, len(body) + 1)
     cells = _cells_array(body, len(head))
     if header and row_labels and len(head) > 1 and head[0].lower() in YEAR_LABELS:
-        years = cells[:, 0].tolist() if cells is not None else [r[0] for r in body]
-        blank = [i for i, y in enumerate(years) if is_blank(y)]
-        if blank:
-            raise DataError(f"row {blank[0] + 1} of the {what} range has no {head[0]}")
-        index = pd.Index([_year(y) for y in years], name=head[0])
+        index = _int_years(cells[:, 0], head[0]) if cells is not None else None
+        if index is None:
+            years = cells[:, 0].tolist() if cells is not None else [r[0] for r in body]
+            blank = [i for i, y in enumerate(years) if is_blank(y)]
+            if blank:
+                raise DataError(f"row {blank[0] + 1} of the {what} range has no {head[0]}")
+            index = pd.Index([_year(y) for y in years], name=head[0])
         if index.has_duplicates:
             raise DataError(f"{head[0]} {index[index.duplicated()][0]} appears twice in the {what} range")
         head = head[1:]
@@ -145,6 +147,16 @@ def frame(value: object, *, header: bool = True, what: str = "data", prefix: str
     if cells is not None:
         return pd.DataFrame(cells, index=index, columns=head, dtype=object, copy=False)
     return pd.DataFrame(body, index=index, columns=head, dtype=object)
+
+
+def _int_years(years: np.ndarray, name: str) -> pd.Index | None:
+    """A year column of plain integers (no blanks) as an integer index in one step, else None."""
+    if pd.api.types.infer_dtype(years, skipna=False) != "integer":
+        return None
+    try:
+        return pd.Index(years.astype(np.int64), name=name)
+    except OverflowError:
+        return None
 
 
 def _cells_array(body: list[list], width: int) -> np.ndarray | None:

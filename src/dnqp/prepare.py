@@ -195,7 +195,10 @@ def _plain_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     if pd.api.types.infer_dtype(cells.ravel(), skipna=True) not in _NUMBER_KINDS:
         return None
     try:
-        values = np.where(pd.isna(cells), np.nan, cells).astype(float)
+        try:
+            values = cells.astype(float)
+        except TypeError:  # a None among the numbers: a blank cell
+            values = np.where(pd.isna(cells), np.nan, cells).astype(float)
     except (TypeError, ValueError, OverflowError):  # e.g. an int beyond the float range
         return None
     with np.errstate(invalid="ignore"):
