@@ -86,6 +86,11 @@ def test_float_tables_become_cells_as_value_by_value():
     slow = excel.cells([["", "a", "b"]] + [[excel._year(i), *r] for i, r in zip(df.index, df.to_numpy(dtype=object).tolist())])
     assert fast == slow and fast[1] == [2010, 0.5, ""]
     assert excel.table_cells(df, index=False, header=False) == [r[1:] for r in slow[1:]]
+    years = excel.table_cells(df.set_axis(pd.Index([2010, 2011, 2012], name="Year")))
+    assert years[0][0] == "Year" and [type(r[0]) for r in years[1:]] == [int] * 3
+    assert all(type(v) is float for r in years[1:] for v in r[1:] if v != "")
+    labelled = excel.table_cells(df.set_axis(pd.Index(["x", "y", "z"])), corner="Code")
+    assert [r[0] for r in labelled] == ["Code", "x", "y", "z"]
 
 
 def test_frame_keeps_the_cells_as_typed():

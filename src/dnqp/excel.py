@@ -281,13 +281,17 @@ def table_cells(df: pd.DataFrame, *, index: bool = True, header: bool = True, co
         # All floats (the standardised matrix, an imputed range, …): converted in one step, and only the
         # non-finite cells, which Excel cannot hold, are visited one by one.
         numbers = df.to_numpy(dtype=float)
-        values = numbers.tolist()
-        for i, j in np.argwhere(~np.isfinite(numbers)):
-            values[i][j] = ""
-        out = cells(out)
-        if index:
-            return out + [[cell(_year(label))] + row for label, row in zip(df.index, values)]
-        return out + values
+        first = 1 if index else 0
+        grid_ = np.empty((numbers.shape[0], numbers.shape[1] + first), dtype=object)
+        grid_[:, first:] = numbers  # Python floats
+        bad = ~np.isfinite(numbers)
+        if bad.any():
+            grid_[:, first:][bad] = ""
+        if index and pd.api.types.is_integer_dtype(df.index.dtype):
+            grid_[:, 0] = df.index.to_numpy()  # Python ints
+        elif index:
+            grid_[:, 0] = [cell(_year(label)) for label in df.index]
+        return cells(out) + grid_.tolist()
     values = df.to_numpy(dtype=object).tolist()
     for label, row in zip(df.index, values):
         out.append(([_year(label)] if index else []) + row)
