@@ -351,11 +351,12 @@ def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> I
         filled = data.fillna(data.mean())
     else:
         filled = data.interpolate(method="linear", limit_direction="both", axis=0)
-    records = [
-        {"row": data.index[i], "column": data.columns[j], "value": float(filled.iat[i, j])}
-        for i, j in np.argwhere(mask.to_numpy())
-    ]
-    cells = pd.DataFrame(records, columns=["row", "column", "value"])
+    rows, cols = np.nonzero(mask.to_numpy())  # row by row, as np.argwhere
+    if len(rows):
+        cells = pd.DataFrame({"row": data.index[rows].tolist(), "column": data.columns[cols].tolist(),
+                              "value": filled.to_numpy(dtype=float)[rows, cols]}, columns=["row", "column", "value"])
+    else:
+        cells = pd.DataFrame([], columns=["row", "column", "value"])
     return ImputeResult(filled, cells, method)
 
 
