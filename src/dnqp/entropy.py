@@ -22,12 +22,14 @@ CONVENTIONS = ("global", "within")
 _COLUMNWISE = 64
 
 
-def _sum_plogp(p: np.ndarray) -> np.ndarray:
+def _sum_plogp(p: np.ndarray, zeros: np.ndarray) -> np.ndarray:
     """Column sums of ``p·ln p`` with ``0·ln 0 = 0``.
 
     ``p`` is Fortran-ordered, so a column is contiguous and its sum is the same pairwise sum whether the
     columns are summed together or one by one: large matrices go column by column, which keeps the
-    scratch space to one column.
+    scratch space to one column. ``zeros`` marks the columns that hold a 0 (where ln 1 is taken); the
+    others take three passes (ln, ×, Σ), and one that still meets a 0 (a proportion that underflowed)
+    gives NaN and is redone the careful way.
     """
     n, m = p.shape
     if n <= _COLUMNWISE:
@@ -39,6 +41,13 @@ def _sum_plogp(p: np.ndarray) -> np.ndarray:
     t = np.empty(n)
     for j in range(m):
         col = p[:, j]
+        if not zeros[j]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                np.log(col, out=t)
+                np.multiply(t, col, out=t)
+            total[j] = t.sum()
+            if not np.isnan(total[j]):
+                continue
         t.fill(0.0)
         np.log(col, out=t, where=col > 0)
         np.multiply(t, col, out=t)
@@ -245,7 +254,9 @@ def entropy_weights(
             raise DataError(f"indicator {x.columns[j]}, row {row_label(x.index[i])}: value {values[i, j]:g} is "
                             "negative, but standardize='none' needs data ≥ 0")
         z = np.add(values, shift, out=np.empty_like(values, order="F"))
-        degenerate = z.sum(axis=0) <= 0
+        col_sum = z.sum(axis=0)
+        degenerate = col_sum <= 0
+        z_min = lo + shift  # the smallest z of each column: adding is monotonic
         reason = "is zero in every row: its proportions are 0/0 and its entropy weight is undefined"
     else:
         span = hi - lo
@@ -260,6 +271,8 @@ def entropy_weights(
             np.multiply(z, b - a, out=z)
             np.add(z, a, out=z)
         np.add(z, shift, out=z)  # always: it also turns the −0.0 of a cost column's maximum into 0.0
+        col_sum = None
+        z_min = np.full(len(dirs), (a if standardize == "interval" else 0.0) + shift)  # z at the column's min
         reason = f"is constant over {_years(x.index)}: its entropy weight is undefined"
 
     keep = ~degenerate
@@ -275,11 +288,13 @@ def entropy_weights(
         for c in bad:
             notes.append(f"indicator {c} {reason.split(':')[0]}: dropped from the index")
         z = np.asfortranarray(z[:, keep])
+        z_min, col_sum = z_min[keep], None
 
     columns = x.columns[keep]
-    col_sum = z.sum(axis=0)
+    if col_sum is None:
+        col_sum = z.sum(axis=0)
     p = np.divide(z, col_sum, out=np.empty_like(z, order="F"))
-    e = -_sum_plogp(p) / np.log(n)
+    e = -_sum_plogp(p, zeros=z_min <= 0) / np.log(n)
     # Rounding can push e a hair above 1 (or d below 0) for a column close to uniform.
     e = np.minimum(e, 1.0)
     d = 1.0 - e
