@@ -1,8 +1,10 @@
 # The two commands of the README: `make demo` and `make test`. Both create .venv and install first.
+# `make bench` also installs the bench extra (pymcdm, threadpoolctl) and writes BENCHMARKS.md.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dnqp
+BENCH_STAMP := $(VENV)/.installed-dnqp-bench
 
 .PHONY: demo test bench install clean
 
@@ -11,6 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server]'
 	touch $(STAMP)
 
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server,bench]'
+	touch $(BENCH_STAMP)
+
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -18,6 +24,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Every case of dnqp.bench in one run (about 10 minutes on 2 cores); run it on a quiet machine.
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m dnqp.bench --output BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) out build src/*.egg-info .pytest_cache .hypothesis

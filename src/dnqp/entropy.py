@@ -9,13 +9,73 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConstantIndicatorError, DataError, SettingsError
-from .prepare import as_numeric, parse_directions, row_label
+from .prepare import MAX_MAGNITUDE, as_numeric, check_labels, parse_directions, row_label
 
 __all__ = ["EntropyResult", "entropy_weights", "STANDARDIZE", "CONVENTIONS"]
 
 STANDARDIZE = ("minmax", "interval", "none")
 CONSTANT_POLICIES = ("error", "drop")
 CONVENTIONS = ("global", "within")
+
+
+#: Above this many rows, p·ln p is summed one column at a time (scratch space: one column, not a matrix).
+_COLUMNWISE = 64
+
+
+def _sum_plogp(p: np.ndarray, zeros: np.ndarray) -> np.ndarray:
+    """Column sums of ``p·ln p`` with ``0·ln 0 = 0``.
+
+    ``p`` is Fortran-ordered, so a column is contiguous and its sum is the same pairwise sum whether the
+    columns are summed together or one by one: large matrices go column by column, which keeps the
+    scratch space to one column. ``zeros`` marks the columns that hold a 0 (where ln 1 is taken); the
+    others take three passes (ln, ×, Σ), and one that still meets a 0 (a proportion that underflowed)
+    gives NaN and is redone the careful way.
+    """
+    n, m = p.shape
+    if n <= _COLUMNWISE:
+        t = np.zeros_like(p, order="F")  # ln 1 = 0 where p is 0
+        np.log(p, out=t, where=p > 0)
+        np.multiply(t, p, out=t)
+        return t.sum(axis=0)
+    total = np.empty(m)
+    t = np.empty(n)
+    for j in range(m):
+        col = p[:, j]
+        if not zeros[j]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                np.log(col, out=t)
+                np.multiply(t, col, out=t)
+            total[j] = t.sum()
+            if not np.isnan(total[j]):
+                continue
+        t.fill(0.0)
+        np.log(col, out=t, where=col > 0)
+        np.multiply(t, col, out=t)
+        total[j] = t.sum()
+    return total
+
+
+def _numeric_values(data: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """The data as floats (a view when they are float64 already), with each column's min and max.
+
+    The common case, an all-float64 frame without missing or out-of-range values, costs two passes
+    (min and max) and no copy; anything else goes through :func:`as_numeric`, whose messages it keeps.
+    """
+    if all(t == np.float64 for t in data.dtypes):
+        check_labels(data, "indicator")
+        values = data.to_numpy(dtype=float, copy=False)
+        if values.shape[0]:
+            lo, hi = values.min(axis=0), values.max(axis=0)
+            if np.isfinite(lo).all() and np.isfinite(hi).all() and \
+                    (np.abs(lo) <= MAX_MAGNITUDE).all() and (np.abs(hi) <= MAX_MAGNITUDE).all():
+                return data, values, lo, hi
+    x = as_numeric(data, what="indicator")
+    values = x.to_numpy(dtype=float)
+    nan = np.isnan(values)
+    if nan.any():
+        i, j = np.argwhere(nan)[0]
+        raise DataError(f"indicator {x.columns[j]}, row {row_label(x.index[i])} is missing: impute it first")
+    return x, values, values.min(axis=0), values.max(axis=0)
 
 
 def _years(index: pd.Index) -> str:
@@ -184,33 +244,35 @@ def entropy_weights(
         raise SettingsError(f"interval ({a:g}, {b:g}) must satisfy 0 ≤ a < b")
 
     dirs = parse_directions(directions, data.columns)
-    x = as_numeric(data, what="indicator")
-    values = x.to_numpy(dtype=float)
-    nan = np.isnan(values)
-    if nan.any():
-        i, j = np.argwhere(nan)[0]
-        raise DataError(f"indicator {x.columns[j]}, row {row_label(x.index[i])} is missing: impute it first")
+    x, values, lo, hi = _numeric_values(data)
 
     notes: list[str] = []
     if standardize == "none":
-        neg = values < 0
+        neg = lo < 0
         if neg.any():
-            i, j = np.argwhere(neg)[0]
+            i, j = np.argwhere(values < 0)[0]
             raise DataError(f"indicator {x.columns[j]}, row {row_label(x.index[i])}: value {values[i, j]:g} is "
                             "negative, but standardize='none' needs data ≥ 0")
-        z = values + shift
-        degenerate = z.sum(axis=0) <= 0
+        z = np.add(values, shift, out=np.empty_like(values, order="F"))
+        col_sum = z.sum(axis=0)
+        degenerate = col_sum <= 0
+        z_min = lo + shift  # the smallest z of each column: adding is monotonic
         reason = "is zero in every row: its proportions are 0/0 and its entropy weight is undefined"
     else:
-        lo = values.min(axis=0)
-        hi = values.max(axis=0)
         span = hi - lo
         degenerate = span <= 0
+        # Benefit (x − lo)/span and cost (hi − x)/span in two in-place passes, exactly: hi − x is
+        # −(x − hi) and (x − hi)/(−span) = (hi − x)/span bit for bit (IEEE negation is exact).
+        ref = np.where(dirs > 0, lo, hi)
+        z = np.subtract(values, ref, out=np.empty_like(values, order="F"))
         with np.errstate(invalid="ignore", divide="ignore"):
-            z = np.where(dirs > 0, values - lo, hi - values) / span
+            np.divide(z, dirs * span, out=z)
         if standardize == "interval":
-            z = a + (b - a) * z
-        z = z + shift
+            np.multiply(z, b - a, out=z)
+            np.add(z, a, out=z)
+        np.add(z, shift, out=z)  # always: it also turns the −0.0 of a cost column's maximum into 0.0
+        col_sum = None
+        z_min = np.full(len(dirs), (a if standardize == "interval" else 0.0) + shift)  # z at the column's min
         reason = f"is constant over {_years(x.index)}: its entropy weight is undefined"
 
     keep = ~degenerate
@@ -225,14 +287,14 @@ def entropy_weights(
         dropped = tuple(bad)
         for c in bad:
             notes.append(f"indicator {c} {reason.split(':')[0]}: dropped from the index")
-        z = z[:, keep]
+        z = np.asfortranarray(z[:, keep])
+        z_min, col_sum = z_min[keep], None
 
     columns = x.columns[keep]
-    col_sum = z.sum(axis=0)
-    p = z / col_sum
-    # 0·ln 0 = 0 without warnings: take ln(1) = 0 where p is 0.
-    plogp = p * np.log(np.where(p > 0, p, 1.0))
-    e = -plogp.sum(axis=0) / np.log(n)
+    if col_sum is None:
+        col_sum = z.sum(axis=0)
+    p = np.divide(z, col_sum, out=np.empty_like(z, order="F"))
+    e = -_sum_plogp(p, zeros=z_min <= 0) / np.log(n)
     # Rounding can push e a hair above 1 (or d below 0) for a column close to uniform.
     e = np.minimum(e, 1.0)
     d = 1.0 - e
@@ -248,8 +310,8 @@ def entropy_weights(
         weights=pd.Series(w, index=idx, name="Weight w"),
         entropy=pd.Series(e, index=idx, name="Entropy e"),
         divergence=pd.Series(d, index=idx, name="Divergence d"),
-        standardized=pd.DataFrame(z, index=x.index, columns=idx),
-        proportions=pd.DataFrame(p, index=x.index, columns=idx),
+        standardized=pd.DataFrame(z, index=x.index, columns=idx, copy=False),
+        proportions=pd.DataFrame(p, index=x.index, columns=idx, copy=False),
         scores=pd.Series(scores, index=x.index, name="Index"),
         directions=pd.Series(dirs.astype(int), index=pd.Index(x.columns, name="Indicator"), name="Direction"),
         standardize=standardize,

@@ -71,6 +71,8 @@ def grid(value: object) -> list[list]:
     elif isinstance(value, list | tuple):
         if not value:
             rows = []
+        elif all(type(r) is list for r in value):
+            rows = list(value)  # the rows themselves: nothing here changes them, so they are not copied
         elif all(isinstance(r, list | tuple) for r in value):
             rows = [list(r) for r in value]
         elif any(isinstance(r, list | tuple) for r in value):
@@ -79,8 +81,10 @@ def grid(value: object) -> list[list]:
             rows = [list(value)]
     else:
         rows = [[value]]
-    width = max((len(r) for r in rows), default=0)
-    rows = [r + [None] * (width - len(r)) for r in rows]
+    lengths = [len(r) for r in rows]
+    width = max(lengths, default=0)
+    if lengths.count(width) != len(rows):
+        rows = [r + [None] * (width - len(r)) for r in rows]
     while rows and all(is_blank(v) for v in rows[-1]):
         rows.pop()
     while rows and rows[0] and all(is_blank(r[-1]) for r in rows):
@@ -121,19 +125,48 @@ def frame(value: object, *, header: bool = True, what: str = "data", prefix: str
     if not body:
         raise DataError(f"the {what} range has a header but no rows of values")
     index = pd.RangeIndex(1, len(body) + 1)
+    cells = _cells_array(body, len(head))
     if header and row_labels and len(head) > 1 and head[0].lower() in YEAR_LABELS:
-        years = [r[0] for r in body]
-        blank = [i for i, y in enumerate(years) if is_blank(y)]
-        if blank:
-            raise DataError(f"row {blank[0] + 1} of the {what} range has no {head[0]}")
-        index = pd.Index([_year(y) for y in years], name=head[0])
+        index = _int_years(cells[:, 0], head[0]) if cells is not None else None
+        if index is None:
+            years = cells[:, 0].tolist() if cells is not None else [r[0] for r in body]
+            blank = [i for i, y in enumerate(years) if is_blank(y)]
+            if blank:
+                raise DataError(f"row {blank[0] + 1} of the {what} range has no {head[0]}")
+            index = pd.Index([_year(y) for y in years], name=head[0])
         if index.has_duplicates:
             raise DataError(f"{head[0]} {index[index.duplicated()][0]} appears twice in the {what} range")
-        head, body = head[1:], [r[1:] for r in body]
+        head = head[1:]
+        if cells is not None:
+            cells = cells[:, 1:]
+        else:
+            body = [r[1:] for r in body]
     dup = pd.Index(head)[pd.Index(head).duplicated()]
     if len(dup):
         raise DataError(f"the label {dup[0]} appears twice in the header of the {what} range")
+    if cells is not None:
+        return pd.DataFrame(cells, index=index, columns=head, dtype=object, copy=False)
     return pd.DataFrame(body, index=index, columns=head, dtype=object)
+
+
+def _int_years(years: np.ndarray, name: str) -> pd.Index | None:
+    """A year column of plain integers (no blanks) as an integer index in one step, else None."""
+    if pd.api.types.infer_dtype(years, skipna=False) != "integer":
+        return None
+    try:
+        return pd.Index(years.astype(np.int64), name=name)
+    except OverflowError:
+        return None
+
+
+def _cells_array(body: list[list], width: int) -> np.ndarray | None:
+    """The rows as one 2-D object array (the cells themselves, not converted), or None if NumPy would
+    read a cell as a nested sequence (then the rows are used as they are)."""
+    try:
+        cells = np.array(body, dtype=object)
+    except ValueError:
+        return None
+    return cells if cells.shape == (len(body), width) else None
 
 
 def _year(value: object) -> object:
@@ -244,6 +277,21 @@ def table_cells(df: pd.DataFrame, *, index: bool = True, header: bool = True, co
         if index:
             head = [corner if corner is not None else (df.index.name or "")] + head
         out.append(head)
+    if len(df.columns) and all(t == np.float64 for t in df.dtypes):
+        # All floats (the standardised matrix, an imputed range, …): converted in one step, and only the
+        # non-finite cells, which Excel cannot hold, are visited one by one.
+        numbers = df.to_numpy(dtype=float)
+        first = 1 if index else 0
+        grid_ = np.empty((numbers.shape[0], numbers.shape[1] + first), dtype=object)
+        grid_[:, first:] = numbers  # Python floats
+        bad = ~np.isfinite(numbers)
+        if bad.any():
+            grid_[:, first:][bad] = ""
+        if index and pd.api.types.is_integer_dtype(df.index.dtype):
+            grid_[:, 0] = df.index.to_numpy()  # Python ints
+        elif index:
+            grid_[:, 0] = [cell(_year(label)) for label in df.index]
+        return cells(out) + grid_.tolist()
     values = df.to_numpy(dtype=object).tolist()
     for label, row in zip(df.index, values):
         out.append(([_year(label)] if index else []) + row)

@@ -143,6 +143,9 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
     Rejected cells become NaN in ``data`` and are listed in ``notes`` (so a caller can report them
     all at once, with its own cell addresses); nothing raises.
     """
+    plain = _coerce_plain_frame(df)
+    if plain is not None:
+        return plain
     out = {}
     notes: list[CellNote] = []
     for col in df.columns:
@@ -158,6 +161,14 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
             values[bad] = np.nan
             out[col] = values
             continue
+        cells = s.to_numpy(dtype=object)
+        fast = _plain_numbers(cells)
+        if fast is not None:
+            values, bad = fast
+            notes.extend(_rejected_number(df.index[i], col, cells[i]) for i in np.flatnonzero(bad))
+            values[bad] = np.nan
+            out[col] = values
+            continue
         values = np.empty(len(s), dtype=float)
         for i, v in enumerate(s.tolist()):
             x, action, reason = coerce_cell(v)
@@ -168,6 +179,50 @@ def coerce_frame(df: pd.DataFrame) -> Coerced:
         out[col] = values
     data = pd.DataFrame(out, index=df.index, columns=df.columns)
     return Coerced(data, tuple(notes))
+
+
+#: What :func:`pandas.api.types.infer_dtype` calls cells that are all Python ints and floats (blanks skipped).
+_NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
+
+
+def _plain_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Object cells holding only ints, floats and blanks (None/NaN) as floats, in one vectorised step.
+
+    Returns ``(values, out_of_range)`` — the cells beyond :data:`MAX_MAGNITUDE` or infinite still need
+    rejecting — or None when a cell holds anything else (text, booleans, dates, …), which
+    :func:`coerce_cell` then handles cell by cell. This is the common case of a range sent by Excel.
+    """
+    if pd.api.types.infer_dtype(cells.ravel(), skipna=True) not in _NUMBER_KINDS:
+        return None
+    try:
+        try:
+            values = cells.astype(float)
+        except TypeError:  # a None among the numbers: a blank cell
+            values = np.where(pd.isna(cells), np.nan, cells).astype(float)
+    except (TypeError, ValueError, OverflowError):  # e.g. an int beyond the float range
+        return None
+    with np.errstate(invalid="ignore"):
+        return values, np.abs(values) > MAX_MAGNITUDE
+
+
+def _rejected_number(row: object, column: object, value: object) -> CellNote:
+    reason = "an infinite value is not a number" if math.isinf(float(value)) else _TOO_LARGE
+    return CellNote(row, column, value, math.nan, "rejected", reason)
+
+
+def _coerce_plain_frame(df: pd.DataFrame) -> Coerced | None:
+    """:func:`coerce_frame` of an all-object frame of plain numbers in one step, or None if it is not one."""
+    if not len(df.columns) or not all(t == object for t in df.dtypes):
+        return None
+    cells = df.to_numpy(dtype=object)
+    fast = _plain_numbers(cells)
+    if fast is None:
+        return None
+    values, bad = fast
+    # Column by column, row by row: the order in which coerce_frame lists its notes.
+    notes = tuple(_rejected_number(df.index[i], df.columns[j], cells[i, j]) for j, i in np.argwhere(bad.T))
+    values[bad] = np.nan
+    return Coerced(pd.DataFrame(values, index=df.index, columns=df.columns, copy=False), notes)
 
 
 def check_labels(df: pd.DataFrame, what: str = "column") -> None:
@@ -296,11 +351,12 @@ def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> I
         filled = data.fillna(data.mean())
     else:
         filled = data.interpolate(method="linear", limit_direction="both", axis=0)
-    records = [
-        {"row": data.index[i], "column": data.columns[j], "value": float(filled.iat[i, j])}
-        for i, j in np.argwhere(mask.to_numpy())
-    ]
-    cells = pd.DataFrame(records, columns=["row", "column", "value"])
+    rows, cols = np.nonzero(mask.to_numpy())  # row by row, as np.argwhere
+    if len(rows):
+        cells = pd.DataFrame({"row": data.index[rows].tolist(), "column": data.columns[cols].tolist(),
+                              "value": filled.to_numpy(dtype=float)[rows, cols]}, columns=["row", "column", "value"])
+    else:
+        cells = pd.DataFrame([], columns=["row", "column", "value"])
     return ImputeResult(filled, cells, method)
 
 

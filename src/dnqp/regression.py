@@ -1,8 +1,10 @@
 """OLS with Stata-style tables: ``regress``, ``estat vif``, ``summarize`` and ``esttab`` layouts.
 
 The fit is statsmodels' OLS with its default pseudo-inverse (SVD) solver, which agrees with NIST's
-certified Longley values to 12+ digits for coefficients and standard errors. statsmodels is imported
-only when a regression is first run, so importing :mod:`dnqp` stays fast.
+certified Longley values to 12+ digits for coefficients and standard errors. The classical fit (the
+paper's, and the default) repeats statsmodels' operations in NumPy (:func:`_classical_fit`, held to
+statsmodels by a test), so statsmodels — about a second to import — loads only for robust covariances;
+scipy loads when a regression is first run. Importing :mod:`dnqp` stays fast.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -285,8 +288,6 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
         raise ModelError(f"the dependent variable {depvar} is constant: R-squared is undefined")
     _check_collinearity(Xf, centred=add_constant)
 
-    import statsmodels.api as sm  # deferred: heavy import
-
     lags = None
     if cov_type == "HAC":
         lags = newey_west_lags(n) if maxlags is None else int(maxlags)
@@ -294,13 +295,7 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
             raise SettingsError(f"HAC lags must be between 0 and {n - 1}, got {lags}")
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        model = sm.OLS(yv.to_numpy(), exog.to_numpy(dtype=float))
-        if cov_type == "nonrobust":
-            fit = model.fit()
-        elif cov_type in ("HC1", "HC3"):
-            fit = model.fit(cov_type=cov_type, use_t=True)
-        else:
-            fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
+        fit = _statsmodels_fit(yv.to_numpy(), exog.to_numpy(dtype=float), cov_type, lags, add_constant)
         params, bse = np.asarray(fit.params), np.asarray(fit.bse)
         if not (np.isfinite(params).all() and np.isfinite(bse).all() and np.isfinite(fit.rsquared)):
             raise ModelError(f"the regression of {depvar} could not be computed in floating point: "
@@ -333,6 +328,59 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
         fitted=pd.Series(fit.fittedvalues, index=Xf.index, name="fitted"),
         has_constant=add_constant,
     )
+
+
+def _statsmodels_fit(y: np.ndarray, x: np.ndarray, cov_type: str, lags: int | None, add_constant: bool):
+    """The fitted model: :func:`_classical_fit` for classical errors with a constant, statsmodels otherwise."""
+    if cov_type == "nonrobust" and add_constant:
+        return _classical_fit(y, x)
+    from statsmodels.regression.linear_model import OLS  # deferred: a heavy import (about a second)
+
+    model = OLS(y, x)
+    if cov_type == "nonrobust":
+        return model.fit()
+    if cov_type in ("HC1", "HC3"):
+        return model.fit(cov_type=cov_type, use_t=True)
+    return model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
+
+
+def _classical_fit(y: np.ndarray, x: np.ndarray) -> SimpleNamespace:
+    """OLS with a constant and classical standard errors, computed as statsmodels' ``OLS(y, x).fit()`` does.
+
+    The same operations in the same order — the SVD pseudo-inverse of ``pinv_extended`` (rcond 1e-15),
+    ``params = pinv·y``, ``cov = pinv·pinvᵀ · ssr/(n − rank)``, R² from the centred total sum of squares,
+    F = MSE_model / MSE_resid — so the numbers are statsmodels' (a test holds them to it), without
+    importing statsmodels (about a second on first use). The robust covariances use statsmodels itself.
+    ``x`` holds the constant as one of its columns.
+    """
+    from scipy.special import fdtrc
+
+    u, s, vt = np.linalg.svd(x, False)
+    s_orig = np.copy(s)
+    cutoff = 1e-15 * np.maximum.reduce(s)
+    for i in range(min(u.shape[0], vt.shape[1])):
+        s[i] = 1.0 / s[i] if s[i] > cutoff else 0.0
+    pinv = np.dot(np.transpose(vt), np.multiply(s[:, np.newaxis], np.transpose(u)))
+    normalized_cov = np.dot(pinv, np.transpose(pinv))
+    rank = np.linalg.matrix_rank(np.diag(s_orig))
+    params = np.dot(pinv, y)
+    nobs = float(x.shape[0])
+    df_model, df_resid = float(rank - 1), nobs - rank
+    fitted = np.dot(x, params)
+    resid = y - np.dot(x, params)
+    ssr = np.dot(resid, resid)
+    centred = y - y.mean()
+    tss = np.dot(centred, centred)
+    rsquared = 1 - ssr / tss
+    cov = normalized_cov * (np.dot(resid, resid) / df_resid)
+    bse = np.sqrt(np.diag(cov))
+    mse_resid = ssr / df_resid
+    fvalue = ((tss - ssr) / df_model) / mse_resid if df_model != 0 else np.nan
+    return SimpleNamespace(
+        params=params, bse=bse, tvalues=params / bse, cov_params=lambda: cov, df_model=df_model,
+        df_resid=df_resid, rsquared=rsquared, rsquared_adj=1 - (np.divide(nobs - 1, df_resid) * (1 - rsquared)),
+        fvalue=fvalue, f_pvalue=fdtrc(df_model, df_resid, fvalue) if df_model != 0 else np.nan,
+        mse_resid=mse_resid, ssr=ssr, resid=resid, fittedvalues=fitted)
 
 
 def vif(X) -> pd.DataFrame:
