@@ -300,17 +300,19 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
         if not (np.isfinite(params).all() and np.isfinite(bse).all() and np.isfinite(fit.rsquared)):
             raise ModelError(f"the regression of {depvar} could not be computed in floating point: "
                              "rescale the variables (their magnitudes differ too much)")
+        # statsmodels computes these lazily (the robust F is a Wald test): inside the filter too.
+        fvalue = float(np.squeeze(fit.fvalue)) if fit.df_model > 0 else float("nan")
+        f_pvalue = float(np.squeeze(fit.f_pvalue)) if fit.df_model > 0 else float("nan")
+        cov_params = np.asarray(fit.cov_params())
 
     terms = pd.Index(exog.columns, name="term")
     ser = lambda a, nm: pd.Series(np.asarray(a, dtype=float), index=terms, name=nm)  # noqa: E731
-    fvalue = float(np.squeeze(fit.fvalue)) if fit.df_model > 0 else float("nan")
-    f_pvalue = float(np.squeeze(fit.f_pvalue)) if fit.df_model > 0 else float("nan")
     return OLSResult(
         params=ser(fit.params, "Coef."),
         bse=ser(fit.bse, "Std. Err."),
         tvalues=ser(fit.tvalues, "t"),
         pvalues=ser(t_pvalue(fit.tvalues, fit.df_resid), "P>|t|"),
-        cov=pd.DataFrame(np.asarray(fit.cov_params()), index=terms, columns=terms),
+        cov=pd.DataFrame(cov_params, index=terms, columns=terms),
         nobs=n,
         df_model=float(fit.df_model),
         df_resid=float(fit.df_resid),
