@@ -217,10 +217,10 @@ def parse_direction(value: object, indicator: object = "?") -> int:
     """
     if isinstance(value, bool | np.bool_):
         pass
-    elif isinstance(value, Real) and not (isinstance(value, float) and math.isnan(value)):
-        if float(value) == 1.0:
+    elif isinstance(value, Real):  # compared as is: float() of a 400-digit int would overflow
+        if value == 1:
             return 1
-        if float(value) == -1.0:
+        if value == -1:
             return -1
     elif isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip().lower()

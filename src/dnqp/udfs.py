@@ -69,6 +69,10 @@ DOC = {
 }
 
 
+#: Longest message shown in a cell's tooltip; a longer one (a 40 MB cell quoted back) is cut.
+MAX_MESSAGE = 300
+
+
 def _cell_errors(func):
     """Turn the engine's one-line errors into the error xlwings shows in the cell (never a traceback)."""
 
@@ -77,7 +81,10 @@ def _cell_errors(func):
         try:
             return func(*args, **kwargs)
         except DnqpError as err:
-            raise xw.XlwingsError(str(err)) from None
+            message = str(err)
+            if len(message) > MAX_MESSAGE:
+                message = message[:MAX_MESSAGE - 1] + "…"
+            raise xw.XlwingsError(message) from None
 
     return wrapper
 
