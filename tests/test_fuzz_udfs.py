@@ -142,7 +142,8 @@ FLAGS = weighted((6, st.sampled_from([True, None, 1, "TRUE"])),
 
 #: Parameter name → strategy. Every parameter of every catalogue function must be here.
 PARAMS = {
-    "data": ranges(), "X": ranges(), "cores": ranges(), "controls": st.one_of(st.none(), ranges(names=["c1", "c2", "c3", "c4"])),
+    "data": ranges(), "X": ranges(), "cores": ranges(),
+    "controls": st.one_of(st.none(), ranges(names=["c1", "c2", "c3", "c4"])),
     "y": weighted((4, ranges(cols=st.just(1), names=["y"])), (1, ranges(cols=st.just(1))), (1, ranges())),
     "directions": DIRECTIONS, "dimensions": DIMENSIONS,
     "shift": weighted((4, st.sampled_from([0, 0.01, 1e-4, None, -1, 1e300, "0.01", "x", 5e-324])), (1, SCALARS)),

@@ -33,21 +33,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(api_key=None, license_key="noncommercial"):
+def start(api_key=None, license_key="noncommercial", stderr=subprocess.PIPE, **extra_env):
+    """A `dnqp serve` process on 127.0.0.1 and a free port, with only the DNQP_* settings given."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "DNQP_API_KEY",
-                                                            "XLWINGS_LICENSE_KEY")}
+    env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")
+           and not k.startswith("DNQP_")}
     if license_key:
         env["XLWINGS_LICENSE_KEY"] = license_key
     if api_key:
         env["DNQP_API_KEY"] = api_key
+    env.update(extra_env)
     proc = subprocess.Popen([sys.executable, "-m", "dnqp.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=stderr, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"dnqp serve exited: {proc.stderr.read()}")
+            raise RuntimeError(f"dnqp serve exited: {proc.stderr.read() if proc.stderr else proc.returncode}")
         try:
             with urllib.request.urlopen(base + "/", timeout=1):
                 return proc, base

@@ -208,7 +208,9 @@ def _check_key(request):
     if scheme.lower() != "bearer" or not token.strip():
         return PlainTextResponse("missing API key: send 'Authorization: Bearer <key>'", status_code=401,
                                  headers={"WWW-Authenticate": "Bearer"})
-    if not hmac.compare_digest(token.strip().encode("utf-8"), key.encode("utf-8")):
+    # Constant time, on bytes: the header as received (ASGI servers decode it as Latin-1, so encoding it back
+    # gives the raw bytes) against the key's UTF-8 bytes.
+    if not hmac.compare_digest(token.strip().encode("latin-1"), key.encode("utf-8")):
         return PlainTextResponse("wrong API key", status_code=403)
     return None
 
