@@ -218,6 +218,38 @@ def stream_chunked(u, path: str, total: int) -> tuple[int, str]:
         s.close()
 
 
+def test_a_long_call_leaves_the_server_responsive(hardened):
+    """Calls run in a worker thread: while one computes for seconds, the server still answers at once."""
+    import random
+    import time
+
+    base, _ = hardened
+    rng = random.Random(1)
+    X = [[f"x{j}" for j in range(100)]] + [[rng.random() for _ in range(100)] for _ in range(2000)]
+    done = {}
+
+    def long_call():
+        t = time.perf_counter()
+        done["status"] = post(base, CALL, fcall("DNQP_VIF", X))[0]
+        done["seconds"] = time.perf_counter() - t
+
+    worker = threading.Thread(target=long_call)
+    worker.start()
+    time.sleep(0.5)
+    quick = []
+    while worker.is_alive() and len(quick) < 20:
+        t = time.perf_counter()
+        assert send(base, "GET", "/")[0] == 200
+        assert post(base, CALL, fcall("DNQP_VERSION"), auth=False)[0] == 401
+        quick.append(time.perf_counter() - t)
+        time.sleep(0.1)
+    worker.join(120)
+    assert done["status"] == 200
+    print(f"VIF of 2000 x 100 over HTTP: {done['seconds']:.1f} s; meanwhile {len(quick)} answers, "
+          f"slowest {max(quick) * 1000:.0f} ms")
+    assert quick and max(quick) < 0.5, (quick, done)
+
+
 # ---- malformed requests ----------------------------------------------------------------------------
 
 MALFORMED = [

@@ -154,20 +154,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    """``dnqp serve`` on 127.0.0.1 and a free port; (process, base URL) once it answers."""
+def start_server(env: dict | None = None, stderr=subprocess.PIPE) -> tuple[subprocess.Popen, str]:
+    """``dnqp serve`` on 127.0.0.1 and a free port, in the environment ``env`` (default: this process's);
+    (process, base URL) once it answers."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "dnqp.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=os.environ.copy() if env is None else env, stdout=subprocess.DEVNULL, stderr=stderr,
                             text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"dnqp serve exited: {proc.stderr.read().strip()}")
+            raise RuntimeError(f"dnqp serve exited: {proc.stderr.read().strip() if proc.stderr else proc.returncode}")
         try:
-            status, _ = _request(base, "GET", "/", None, None)
-            if status == 200:
+            if _request(base, "GET", "/", None, None)[0] == 200:
                 return proc, base
         except OSError:
             time.sleep(0.1)

@@ -34,6 +34,7 @@ Security (see the README, Security):
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -64,6 +65,21 @@ def prepare_environment() -> None:
         raise ServerSetupError("xlwings was imported before XLWINGS_ON_SERVER=true was set: start the server in a "
                                "fresh process (dnqp serve)")
     os.environ["XLWINGS_ON_SERVER"] = "true"
+    _no_pyodide()
+
+
+def _no_pyodide() -> None:
+    """Make ``import pyodide`` fail at once outside Pyodide.
+
+    xlwings 0.37.8 reads every cell of an Office.js argument through ``utils.is_jsnull``, which tries
+    ``from pyodide.ffi import JsNull`` each time; a failed import is not cached, so each cell cost a
+    search of sys.path (~0.1 ms: 22 s for a 2000 × 100 range). ``None`` in ``sys.modules`` is Python's
+    own "this module does not exist" marker: the import then fails immediately, with the same ImportError.
+    """
+    import importlib.util
+
+    if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
+        sys.modules["pyodide"] = None
 
 
 def manifest_xml(base_url: str) -> str:
@@ -93,6 +109,9 @@ class Limits:
         self.max_body_mb = max_body_mb if max_body_mb is not None else _env_number("DNQP_MAX_BODY_MB", 50)
         self.max_cells = int(max_cells if max_cells is not None else _env_number("DNQP_MAX_CELLS", 1_000_000))
         self.max_body = int(self.max_body_mb * 1024 * 1024)
+        # One worker by default: the calls are mostly Python (pandas) under the GIL, so more threads add
+        # contention rather than speed; the event loop stays free for everything else either way.
+        self.workers = int(_env_number("DNQP_WORKERS", 1))
 
 
 def _env_number(name: str, default: float) -> float:
@@ -228,7 +247,10 @@ def create_app():
 
     from . import __version__, scripts, udfs
 
+    import anyio
+
     limits = Limits()
+    workers = anyio.CapacityLimiter(limits.workers)
     functions = {n: getattr(udfs, n) for n in udfs.__all__}
     script_names = set(scripts.__all__)
     if not all(hasattr(f, "__xlfunc__") for f in functions.values()):
@@ -283,7 +305,10 @@ def create_app():
             if isinstance(data.get(key), str):
                 call_data[key] = data[key]
         try:
-            rv = await xs.custom_functions_call(call_data, udfs)
+            # In a worker thread (at most limits.workers at a time), so that one long call does not stall the
+            # others or the server; xlwings' call is a coroutine, run on the thread's own event loop.
+            rv = await anyio.to_thread.run_sync(lambda: asyncio.run(xs.custom_functions_call(call_data, udfs)),
+                                                limiter=workers)
         except xw.XlwingsError as err:
             return text(str(err), 400)
         except (KeyError, TypeError, ValueError, IndexError) as err:
@@ -309,18 +334,23 @@ def create_app():
         payload.setdefault("client", "Office.js")
         payload.setdefault("version", xw.__version__)
         payload.setdefault("names", [])
+        def work() -> dict:
+            try:
+                book = xw.Book(json=payload)
+            except (KeyError, TypeError, ValueError, IndexError) as err:
+                raise Rejected(400, f"malformed workbook in the request: {type(err).__name__}: {err}") from None
+            try:
+                book = asyncio.run(xs.custom_scripts_call(scripts, name, None, typehint_to_value={xw.Book: book},
+                                                          args=args))
+                return book.json()
+            finally:
+                if getattr(book, "api", None) is not None:
+                    book.close()
+
         try:
-            book = xw.Book(json=payload)
-        except (KeyError, TypeError, ValueError, IndexError) as err:
-            return text(f"malformed workbook in the request: {type(err).__name__}: {err}", 400)
-        try:
-            book = await xs.custom_scripts_call(scripts, name, None, typehint_to_value={xw.Book: book}, args=args)
-            return JSONResponse(book.json())
+            return JSONResponse(await anyio.to_thread.run_sync(work, limiter=workers))
         except xw.XlwingsError as err:
             return text(str(err), 400)
-        finally:
-            if getattr(book, "api", None) is not None:
-                book.close()
 
     async def taskpane(request):
         page = (web / "taskpane.html").read_text(encoding="utf-8")
