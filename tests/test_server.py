@@ -6,7 +6,6 @@ XLWINGS_ON_SERVER), on 127.0.0.1 and a free port; it is stopped after the tests.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -27,34 +26,18 @@ ORACLE = [["A1", "A2", "D1", "D4"], [120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [15
 KEY = "s3cret-key"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start(api_key=None, license_key="noncommercial", stderr=subprocess.PIPE, **extra_env):
+    """A `dnqp serve` process on 127.0.0.1 and a free port, with only the DNQP_* settings given."""
+    from dnqp.loadtest import start_server
 
-
-def start(api_key=None, license_key="noncommercial"):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "DNQP_API_KEY",
-                                                            "XLWINGS_LICENSE_KEY")}
+    env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")
+           and not k.startswith("DNQP_")}
     if license_key:
         env["XLWINGS_LICENSE_KEY"] = license_key
     if api_key:
         env["DNQP_API_KEY"] = api_key
-    proc = subprocess.Popen([sys.executable, "-m", "dnqp.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"dnqp serve exited: {proc.stderr.read()}")
-        try:
-            with urllib.request.urlopen(base + "/", timeout=1):
-                return proc, base
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("dnqp serve did not start")
+    env.update(extra_env)
+    return start_server(env, stderr)
 
 
 @pytest.fixture(scope="module")

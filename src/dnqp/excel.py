@@ -210,7 +210,7 @@ def flag(value: object, default: bool, what: str = "header") -> bool:
         return default
     if isinstance(value, bool | np.bool_):
         return bool(value)
-    if isinstance(value, Real) and float(value) in (0.0, 1.0):
+    if isinstance(value, Real) and value in (0, 1):  # no float(): an int of 400 digits would overflow
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
         return value.strip().lower() in ("true", "yes")
@@ -227,6 +227,8 @@ def number(value: object, default: float | None, what: str) -> float | None:
         x = float(value)
     except ValueError:
         raise SettingsError(f"{what} must be a number, got {value!r}") from None
+    except OverflowError:  # an int beyond the range of a float
+        x = math.inf
     if not math.isfinite(x):
         raise SettingsError(f"{what} must be a finite number, got {value!r}")
     return x
@@ -246,7 +248,14 @@ def cell(value: object) -> object:
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, Integral):
-        return int(value)
+        # Excel holds numbers as doubles: a larger int becomes a float, or text beyond ±1.8e308.
+        n = int(value)
+        if abs(n) <= 2**53:
+            return n
+        try:
+            return float(n)
+        except OverflowError:
+            return str(n)
     if isinstance(value, Real):
         x = float(value)
         return x if math.isfinite(x) else ""

@@ -13,14 +13,31 @@ or a paid xlwings PRO licence). The key is the user's: ``XLWINGS_LICENSE_KEY`` m
 process (xlwings chooses its decorators then); :func:`prepare_environment` does that, and
 :func:`create_app` refuses to start if xlwings was already imported the other way.
 
-API key: when ``DNQP_API_KEY`` is set, every call must carry ``Authorization: Bearer <key>``:
-no or a malformed header → 401, a wrong key → 403.
+Security (see the README, Security):
+
+* API key: when ``DNQP_API_KEY`` is set, every call (custom function or script) must carry
+  ``Authorization: Bearer <key>``: no or a malformed header → 401, a wrong key → 403 (compared in
+  constant time). The manifest, task pane, metadata and client script stay public: Office loads them.
+* Only the catalogue runs: a function name must be one of ``dnqp.udfs.__all__`` and a script one of
+  ``dnqp.scripts.__all__`` (a dictionary lookup, never an attribute lookup on a module); anything else
+  is a 404. Nothing received is evaluated: JSON is parsed with :func:`json.loads` (NaN and Infinity
+  refused), cells are data.
+* Limits: a body over ``DNQP_MAX_BODY_MB`` (default 50) MB → 413, checked on Content-Length and counted
+  while the body streams in (so a chunked body cannot slip past); more than ``DNQP_MAX_CELLS``
+  (default 1,000,000) cells in one request → 413.
+* CORS: cross-origin requests are allowed only from the origins listed in ``DNQP_CORS_ORIGINS``
+  (comma-separated; default none: the add-in's pages and functions are served by this server itself,
+  so they are same-origin).
+* Errors are one-line texts (4xx for bad requests; 500 "internal error" for a bug, with the traceback
+  in the server's log only), never a traceback in a response.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
+import logging
 import os
 import sys
 from importlib import resources
@@ -28,9 +45,10 @@ from pathlib import Path
 
 from .errors import DnqpError
 
-__all__ = ["LICENSE_HELP", "prepare_environment", "create_app", "serve", "manifest_xml", "NAMESPACE"]
+__all__ = ["LICENSE_HELP", "prepare_environment", "create_app", "serve", "manifest_xml", "NAMESPACE", "Limits"]
 
 NAMESPACE = "DNQP"
+log = logging.getLogger("dnqp.server")
 LICENSE_HELP = ("the Office.js functions run on xlwings PRO code: set XLWINGS_LICENSE_KEY to your xlwings PRO "
                 "key, or to 'noncommercial' if your use is noncommercial (research, public institutions)")
 
@@ -47,6 +65,21 @@ def prepare_environment() -> None:
         raise ServerSetupError("xlwings was imported before XLWINGS_ON_SERVER=true was set: start the server in a "
                                "fresh process (dnqp serve)")
     os.environ["XLWINGS_ON_SERVER"] = "true"
+    _no_pyodide()
+
+
+def _no_pyodide() -> None:
+    """Make ``import pyodide`` fail at once outside Pyodide.
+
+    xlwings 0.37.8 reads every cell of an Office.js argument through ``utils.is_jsnull``, which tries
+    ``from pyodide.ffi import JsNull`` each time; a failed import is not cached, so each cell cost a
+    search of sys.path (~0.1 ms: 22 s for a 2000 × 100 range). ``None`` in ``sys.modules`` is Python's
+    own "this module does not exist" marker: the import then fails immediately, with the same ImportError.
+    """
+    import importlib.util
+
+    if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
+        sys.modules["pyodide"] = None
 
 
 def _no_pyodide() -> None:
@@ -82,6 +115,119 @@ def _xlwings_server_static() -> Path | None:
     return static if static.is_dir() else None
 
 
+class Limits:
+    """The request limits, read from the environment when the app is created."""
+
+    def __init__(self, max_body_mb: float | None = None, max_cells: int | None = None):
+        self.max_body_mb = max_body_mb if max_body_mb is not None else _env_number("DNQP_MAX_BODY_MB", 50)
+        self.max_cells = int(max_cells if max_cells is not None else _env_number("DNQP_MAX_CELLS", 1_000_000))
+        self.max_body = int(self.max_body_mb * 1024 * 1024)
+        # One worker by default: the calls are mostly Python (pandas) under the GIL, so more threads add
+        # contention rather than speed; the event loop stays free for everything else either way.
+        self.workers = int(_env_number("DNQP_WORKERS", 1))
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ServerSetupError(f"{name} must be a positive number, got {raw!r}")
+    return value
+
+
+class Rejected(Exception):
+    """A request refused with ``status`` and a one-line ``message``."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+async def read_json(request, limits: Limits) -> object:
+    """The request body parsed as JSON, within ``limits.max_body`` bytes.
+
+    The Content-Length header is checked first; the body is then counted as it streams in, so a
+    chunked body (no Content-Length) cannot exceed the limit either.
+    """
+    too_big = Rejected(413, f"the request body is larger than the limit of {limits.max_body_mb:g} MB "
+                            "(DNQP_MAX_BODY_MB)")
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.strip().isdigit():
+            raise Rejected(400, "the Content-Length header is not a number")
+        if int(length) > limits.max_body:
+            raise too_big
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limits.max_body:
+            raise too_big
+    try:
+        return json.loads(bytes(body), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, too many digits, too deep
+        raise Rejected(400, "the request body is not JSON") from None
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_cell(value: object) -> bool:
+    """A cell value as Office.js sends it: a JSON scalar, or a typed value {"type": ..., "basicValue": scalar}."""
+    if isinstance(value, _SCALARS):
+        return True
+    return (isinstance(value, dict) and isinstance(value.get("type"), str)
+            and (value["type"] == "Error" or "basicValue" in value) and isinstance(value.get("basicValue"), _SCALARS))
+
+
+def count_cells(value: object, limit: int) -> int:
+    """How many scalars ``value`` holds at any depth; :class:`Rejected` (413) as soon as it passes ``limit``."""
+    n, stack = 0, [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        else:
+            n += 1
+            if n > limit:
+                raise Rejected(413, f"the request holds more than {limit} cells, the limit (DNQP_MAX_CELLS)")
+    return n
+
+
+def check_args(name: str, func, args: object) -> None:
+    """The ``args`` of a custom-function call: one per parameter at most, each blank, a cell or a range."""
+    import inspect
+
+    if not isinstance(args, list):
+        raise Rejected(400, "the request has no list of args")
+    params = list(inspect.signature(func).parameters.values())
+    required = sum(p.default is inspect.Parameter.empty for p in params)
+    if not required <= len(args) <= len(params):
+        expected = f"{required}" if required == len(params) else f"{required} to {len(params)}"
+        raise Rejected(400, f"{name} takes {expected} arguments, got {len(args)}")
+    for i, arg in enumerate(args):
+        ok = (_is_cell(arg) or isinstance(arg, list) and (
+            all(_is_cell(v) for v in arg)
+            or all(isinstance(r, list) and all(_is_cell(v) for v in r) for r in arg)))
+        if not ok:
+            raise Rejected(400, f"{name}: argument {i + 1} ({params[i].name}) is neither a cell nor a range of cells")
+
+
+def _shown(name: object) -> str:
+    """A name from a request, quoted for a message and cut to 100 characters."""
+    return repr(name[:100] + "…" if isinstance(name, str) and len(name) > 100 else name)[:120]
+
+
 def _check_key(request):
     """None if the request may proceed, else the 401/403 response."""
     from starlette.responses import PlainTextResponse
@@ -94,7 +240,9 @@ def _check_key(request):
     if scheme.lower() != "bearer" or not token.strip():
         return PlainTextResponse("missing API key: send 'Authorization: Bearer <key>'", status_code=401,
                                  headers={"WWW-Authenticate": "Bearer"})
-    if not hmac.compare_digest(token.strip().encode("utf-8"), key.encode("utf-8")):
+    # Constant time, on bytes: the header as received (ASGI servers decode it as Latin-1, so encoding it back
+    # gives the raw bytes) against the key's UTF-8 bytes.
+    if not hmac.compare_digest(token.strip().encode("latin-1"), key.encode("utf-8")):
         return PlainTextResponse("wrong API key", status_code=403)
     return None
 
@@ -113,6 +261,10 @@ def create_app():
 
     from . import __version__, scripts, udfs
 
+    import anyio
+
+    limits = Limits()
+    workers = anyio.CapacityLimiter(limits.workers)
     functions = {n: getattr(udfs, n) for n in udfs.__all__}
     script_names = set(scripts.__all__)
     if not all(hasattr(f, "__xlfunc__") for f in functions.values()):
@@ -148,21 +300,32 @@ def create_app():
     async def call(request):
         if (denied := _check_key(request)) is not None:
             return denied
-        try:
-            data = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return text("the request body is not JSON", 400)
+        data = await read_json(request, limits)
         name = data.get("func_name") if isinstance(data, dict) else None
         if not isinstance(name, str) or name not in functions:
-            return text(f"unknown function {name!r}", 404)
-        if not isinstance(data.get("args"), list):
-            return text("the request has no list of args", 400)
-        data = {"client": "Office.js", "version": xw.__version__, "runtime": "1.4", **data}
+            # A dictionary lookup in the catalogue: never getattr on a module with a name from the request.
+            return text(f"unknown function {_shown(name)}", 404)
+        args = data.get("args")
+        count_cells(args, limits.max_cells)
+        check_args(name, functions[name], args)
+        runtime = str(data.get("runtime", "1.4"))
+        if runtime not in RUNTIMES:
+            return text(f"unknown custom functions runtime {runtime[:20]!r} (expected one of {', '.join(RUNTIMES)})",
+                        400)
+        # Only the keys xlwings reads, each of the type it expects; the rest of the request is ignored.
+        call_data = {"client": "Office.js", "version": xw.__version__, "func_name": name, "args": args,
+                     "runtime": runtime}
+        for key in ("date_format", "culture_info_name"):
+            if isinstance(data.get(key), str):
+                call_data[key] = data[key]
         try:
-            rv = await xs.custom_functions_call(data, udfs)
+            # In a worker thread (at most limits.workers at a time), so that one long call does not stall the
+            # others or the server; xlwings' call is a coroutine, run on the thread's own event loop.
+            rv = await anyio.to_thread.run_sync(lambda: asyncio.run(xs.custom_functions_call(call_data, udfs)),
+                                                limiter=workers)
         except xw.XlwingsError as err:
             return text(str(err), 400)
-        except (KeyError, TypeError, ValueError) as err:
+        except (KeyError, TypeError, ValueError, IndexError) as err:
             return text(f"malformed request for {name}: {type(err).__name__}: {err}", 400)
         return JSONResponse({"result": rv})
 
@@ -174,29 +337,34 @@ def create_app():
             return denied
         name = request.path_params["name"]
         if name not in script_names:
-            return text(f"unknown script {name!r}", 404)
-        try:
-            payload = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return text("the request body is not JSON", 400)
+            return text(f"unknown script {_shown(name)}", 404)
+        payload = await read_json(request, limits)
         if not isinstance(payload, dict) or not isinstance(payload.get("sheets"), list):
             return text("the request has no workbook (book, sheets, names)", 400)
+        count_cells(payload, limits.max_cells)
         args = payload.pop("args", None) or []
+        if not isinstance(args, list) or not all(isinstance(a, _SCALARS) for a in args):
+            return text("the args of a script must be a list of values", 400)
         payload.setdefault("client", "Office.js")
         payload.setdefault("version", xw.__version__)
         payload.setdefault("names", [])
+        def work() -> dict:
+            try:
+                book = xw.Book(json=payload)
+            except (KeyError, TypeError, ValueError, IndexError) as err:
+                raise Rejected(400, f"malformed workbook in the request: {type(err).__name__}: {err}") from None
+            try:
+                book = asyncio.run(xs.custom_scripts_call(scripts, name, None, typehint_to_value={xw.Book: book},
+                                                          args=args))
+                return book.json()
+            finally:
+                if getattr(book, "api", None) is not None:
+                    book.close()
+
         try:
-            book = xw.Book(json=payload)
-        except (KeyError, TypeError, ValueError, IndexError) as err:
-            return text(f"malformed workbook in the request: {type(err).__name__}: {err}", 400)
-        try:
-            book = await xs.custom_scripts_call(scripts, name, None, typehint_to_value={xw.Book: book}, args=args)
-            return JSONResponse(book.json())
+            return JSONResponse(await anyio.to_thread.run_sync(work, limiter=workers))
         except xw.XlwingsError as err:
             return text(str(err), 400)
-        finally:
-            if getattr(book, "api", None) is not None:
-                book.close()
 
     async def taskpane(request):
         page = (web / "taskpane.html").read_text(encoding="utf-8")
@@ -228,10 +396,40 @@ def create_app():
         from starlette.staticfiles import StaticFiles
 
         routes.append(Mount("/static", app=StaticFiles(directory=static), name="static"))
-    origins = [o.strip() for o in os.environ.get("DNQP_CORS_ORIGINS", "*").split(",") if o.strip()]
-    middleware = [Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                             allow_headers=["*"])]
-    return Starlette(routes=routes, middleware=middleware)
+    middleware = [Middleware(CORSMiddleware, allow_origins=cors_origins(), allow_methods=["GET", "POST"],
+                             allow_headers=["Authorization", "Content-Type", "Auth-Provider"])]
+
+    async def rejected(request, exc: Rejected):
+        return text(str(exc), exc.status)
+
+    async def http_error(request, exc):
+        return text(exc.detail or "error", exc.status_code)
+
+    async def internal(request, exc: Exception):
+        log.error("internal error in %s %s", request.method, request.url.path, exc_info=exc)
+        return text("internal error: the server's log has the details", 500)
+
+    from starlette.exceptions import HTTPException
+
+    return Starlette(routes=routes, middleware=middleware,
+                     exception_handlers={Rejected: rejected, HTTPException: http_error, Exception: internal})
+
+
+#: The custom functions runtimes Office.js reports (``runtime`` of a call).
+RUNTIMES = ("1.1", "1.2", "1.3", "1.4")
+
+
+def cors_origins() -> list[str]:
+    """The origins allowed to call the server cross-origin: ``DNQP_CORS_ORIGINS``, comma-separated (default none).
+
+    The add-in's pages, its custom functions script and its calls all come from this server's own
+    origin, so Office needs no CORS; list other origins only for a page elsewhere that calls dnqp.
+    """
+    origins = [o.strip().rstrip("/") for o in os.environ.get("DNQP_CORS_ORIGINS", "").split(",") if o.strip()]
+    for o in origins:
+        if o != "*" and not o.startswith(("https://", "http://")):
+            raise ServerSetupError(f"DNQP_CORS_ORIGINS: {o!r} is not an origin such as https://example.org")
+    return origins
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, certfile: str | None = None, keyfile: str | None = None) -> int:

@@ -69,6 +69,10 @@ DOC = {
 }
 
 
+#: Longest message shown in a cell's tooltip; a longer one (a 40 MB cell quoted back) is cut.
+MAX_MESSAGE = 300
+
+
 def _cell_errors(func):
     """Turn the engine's one-line errors into the error xlwings shows in the cell (never a traceback)."""
 
@@ -77,7 +81,10 @@ def _cell_errors(func):
         try:
             return func(*args, **kwargs)
         except DnqpError as err:
-            raise xw.XlwingsError(str(err)) from None
+            message = str(err)
+            if len(message) > MAX_MESSAGE:
+                message = message[:MAX_MESSAGE - 1] + "…"
+            raise xw.XlwingsError(message) from None
 
     return wrapper
 
@@ -117,13 +124,26 @@ def _entropy(data, directions, shift, standardize, header):
     return df, result
 
 
+#: Most regressor columns one call takes (the cost of VIF and of the table grows with their cube): a
+#: worksheet function must answer in seconds, and a study has a handful.
+MAX_REGRESSORS = 100
+#: Most models (core regressors) side by side in one DNQP_TABLE.
+MAX_MODELS = 20
+
+
+def _regressors(X, header: bool, what: str = "regressors") -> pd.DataFrame:
+    Xf = excel.frame(X, header=header, what=what)
+    if Xf.shape[1] > MAX_REGRESSORS:
+        raise DataError(f"the {what} range has {Xf.shape[1]} columns: at most {MAX_REGRESSORS} in one call")
+    return Xf
+
+
 def _y_X(y, X, header):
     h = excel.flag(header, True)
     ys = excel.frame(y, header=h, what="dependent variable", prefix="y")
     if ys.shape[1] != 1:
         raise DataError(f"the dependent variable must be one column, got {ys.shape[1]}")
-    Xf = excel.frame(X, header=h, what="regressors")
-    return ys.iloc[:, 0], Xf
+    return ys.iloc[:, 0], _regressors(X, h)
 
 
 def _lags(maxlags):
@@ -214,7 +234,7 @@ def DNQP_STAT(y, X, stat, cov="nonrobust", maxlags=None, header=True):  # noqa: 
 @_cell_errors
 def DNQP_VIF(X, header=True):  # noqa: N802
     """Variance inflation factors as Stata's estat vif: Variable | VIF | 1/VIF, largest first, then Mean VIF."""
-    return excel.table_cells(_vif(excel.frame(X, header=excel.flag(header, True), what="regressors")))
+    return excel.table_cells(_vif(_regressors(X, excel.flag(header, True))))
 
 
 @xw.func
@@ -242,9 +262,11 @@ def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label="Sub-index",
     """Models side by side, esttab style: one column per core regressor with the same controls (the paper's Table 5)."""
     h = excel.flag(header, True)
     ys, core_frame = _y_X(y, cores, h)
+    if core_frame.shape[1] > MAX_MODELS:
+        raise DataError(f"{core_frame.shape[1]} core regressors make as many models: at most {MAX_MODELS} in one table")
     parts = [core_frame]
     if not excel.is_blank(controls) and excel.grid(controls):
-        parts.append(excel.frame(controls, header=h, what="controls"))
+        parts.append(_regressors(controls, h, "controls"))
     parts = excel.aligned(parts, ["cores", "controls"])
     cov = excel.choice(cov, "nonrobust")
     fits = [_ols(ys, pd.concat([parts[0][[c]], *parts[1:]], axis=1), cov=cov) for c in core_frame.columns]
