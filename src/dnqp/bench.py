@@ -377,7 +377,7 @@ def _udf_inputs(n: int):
 
 
 def _udf_case(ns, repeats: int) -> Section:
-    from . import udfs
+    from . import __version__ as dnqp_version, udfs
     from .entropy import entropy_weights
     from .prepare import impute
     from .regression import describe, model_table, ols, vif
@@ -409,7 +409,7 @@ def _udf_case(ns, repeats: int) -> Section:
             "DNQP_TABLE": (lambda: udfs.DNQP_TABLE(a["y"], a["X"]),
                            lambda: model_table([ols(a["ydf"], a["Xdf"][[c]]) for c in a["names"]],
                                                labels=a["names"])),
-            "DNQP_VERSION": (lambda: udfs.DNQP_VERSION(), lambda: __import__("dnqp").__version__),
+            "DNQP_VERSION": (lambda: udfs.DNQP_VERSION(), lambda: dnqp_version),
         }
         for name, (udf, engine) in cases.items():
             t_udf, t_eng = _median_times([udf, engine], repeats)
