@@ -26,7 +26,7 @@ ORACLE = [["A1", "A2", "D1", "D4"], [120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [15
 KEY = "s3cret-key"
 
 
-def start(api_key=None, license_key="noncommercial", stderr=subprocess.PIPE, **extra_env):
+def start(api_key=None, license_key="noncommercial", stderr=subprocess.PIPE, args=(), **extra_env):
     """A `dnqp serve` process on 127.0.0.1 and a free port, with only the DNQP_* settings given."""
     from dnqp.loadtest import start_server
 
@@ -37,7 +37,7 @@ def start(api_key=None, license_key="noncommercial", stderr=subprocess.PIPE, **e
     if api_key:
         env["DNQP_API_KEY"] = api_key
     env.update(extra_env)
-    return start_server(env, stderr)
+    return start_server(env, stderr, args)
 
 
 @pytest.fixture(scope="module")
@@ -262,3 +262,21 @@ def test_manifest_taskpane_and_licence(server):
     out = subprocess.run([sys.executable, "-m", "dnqp.cli", "serve", "--port", "1"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "XLWINGS_LICENSE_KEY" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_several_server_processes_answer_the_same():
+    """`dnqp serve --processes 2`: uvicorn workers on one socket, each a full app with the same answers."""
+    proc, base = start(args=["--processes", "2"])
+    try:
+        expected = {"result": udfs.ENTROPY_WEIGHTS(ORACLE, [["+", "+", "-", "+"]])}
+        for _ in range(8):
+            status, body = request(base + "/xlwings/custom-functions-call",
+                                   fcall("ENTROPY_WEIGHTS", ORACLE, [["+", "+", "-", "+"]], None, None, None))
+            assert status == 200 and body == expected
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    bad = subprocess.run([sys.executable, "-m", "dnqp.cli", "serve", "--processes", "0"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.strip() == "dnqp: --processes must be 1 or more, got 0"

@@ -29,7 +29,8 @@ import http.client
 import json
 import os
 import platform
-import socket
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -449,32 +450,15 @@ def _udf_case(ns, repeats: int) -> Section:
 
 
 # ------------------------------------------------------------------------------------------------ server
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
-def _server():
-    port = _free_port()
+def _server(processes: int = 1):
+    from .loadtest import start_server
+
     env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "DNQP_API_KEY")}
     env["XLWINGS_LICENSE_KEY"] = env.get("XLWINGS_LICENSE_KEY") or "noncommercial"
-    proc = subprocess.Popen([sys.executable, "-m", "dnqp.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc, base = start_server(env, args=["--processes", str(processes)])
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"dnqp serve exited: {proc.stderr.read()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("dnqp serve did not start within 60 s") from None
-                time.sleep(0.1)
-        yield port
+        yield int(base.rsplit(":", 1)[1])
     finally:
         proc.terminate()
         try:
@@ -517,39 +501,79 @@ def _load(port: int, body: bytes, concurrency: int, total: int, budget: float) -
     return lat, time.perf_counter() - t0, errors
 
 
+_WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+
+
+def _load_wrk(port: int, body: bytes, concurrency: int, seconds: float) -> tuple[float, float, float, int, int]:
+    """wrk (a C load generator) for ``seconds`` at ``concurrency`` connections: (p50 s, p99 s, calls/s,
+    calls, errors). wrk spends far less CPU per call than a Python client, so on a 2-core machine shared
+    with the server it measures the server rather than the client."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, "post.lua")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                    f"wrk.body = {json.dumps(body.decode())}\n")
+        out = subprocess.run(["wrk", f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{max(1, round(seconds))}s",
+                              "--latency", "-s", script, f"http://127.0.0.1:{port}/xlwings/custom-functions-call"],
+                             capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+
+    def pct(label: str) -> float:
+        value, unit = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M).groups()
+        return float(value) * _WRK_UNITS[unit]
+
+    calls = int(re.search(r"(\d+) requests in", out).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return pct("50"), pct("99"), rate, calls, errors
+
+
 def _server_case(calls: int, budget: float) -> Section:
     sec = Section("Server: `dnqp serve` answering ENTROPY_WEIGHTS on the sample")
     rows_grid, dirs = _sample_grid()
     body = json.dumps({"client": "Office.js", "func_name": "ENTROPY_WEIGHTS", "args": [rows_grid, [dirs], None, None, None],
                        "caller_address": "[Book1.xlsx]Sheet1!B2", "version": "0.37.8", "runtime": "1.4",
                        "culture_info_name": "en-US", "date_format": "M/d/yyyy"}).encode()
+    wrk = shutil.which("wrk") is not None
+    seconds = min(budget, max(1.0, calls / 80))  # wrk runs for a time, not a count: ~5 s at full size
     out = []
-    with _server() as port:
-        _load(port, body, 1, 10, budget)  # warm up: first-call imports
-        for conc in (1, 16):
-            lat, wall, errors = _load(port, body, conc, calls, budget)
-            lat.sort()
-            q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))]  # noqa: E731
-            out.append((conc, len(lat), errors, q(0.5), q(0.99), len(lat) / wall))
-    sec.add(f"`dnqp serve` (uvicorn, one process) on 127.0.0.1, `POST /xlwings/custom-functions-call` as Office.js "
-            f"sends it, {calls} calls per level over keep-alive connections (at most {budget:.0f} s each); the "
-            "client runs on the same machine and competes for its cores.", "")
+    for processes in (1, 2):
+        with _server(processes) as port:
+            for _ in range(processes):
+                _load(port, body, processes, 10 * processes, budget)  # warm up every process: first-call imports
+            for conc in (1, 16):
+                if wrk:
+                    p50, p99, rate, count, errors = _load_wrk(port, body, conc, seconds)
+                else:
+                    lat, wall, errors = _load(port, body, conc, calls, budget)
+                    lat.sort()
+                    q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))]  # noqa: E731
+                    p50, p99, rate, count = q(0.5), q(0.99), len(lat) / wall, len(lat)
+                out.append((processes, conc, count, errors, p50, p99, rate))
+    client = (f"wrk (a C load generator; {seconds:.0f} s per level)" if wrk else
+              f"a Python client ({calls} calls per level, threads over http.client; install wrk for a measure of "
+              "the server rather than of this client, which then takes much of the two cores)")
+    sec.add(f"`dnqp serve` (uvicorn) on 127.0.0.1 with one server process and with two (`--processes 2`, one per "
+            f"core), `POST /xlwings/custom-functions-call` as Office.js sends it over keep-alive connections; "
+            f"client: {client}, on the same machine, competing for its cores. The target is read on the "
+            "two-process server, the configuration the README recommends for a 2-core machine.", "")
     rows = []
-    service = 1 / out[0][5] if out and out[0][5] else float("nan")
-    conc16 = [o for o in out if o[0] == 16]
-    if conc16 and (conc16[0][3] > 0.020 or conc16[0][4] > 0.100):
+    single = [o for o in out if o[0] == 1 and o[1] == 1]
+    service = 1 / single[0][6] if single and single[0][6] else float("nan")
+    best = [o for o in out if o[0] == 2 and o[1] == 16]
+    if best and (best[0][4] > 0.020 or best[0][5] > 0.100):
         sec.unmet.append(
-            "Server p50 ≤ 20 ms and p99 ≤ 100 ms at concurrency 16: one server process handles one call at a time "
-            "(the functions are CPU-bound Python; threads would not run them in parallel), so by Little's law the "
-            f"median wait at concurrency 16 is about 16 × the service time, here ≈ {_ms(service)} ms a call "
-            "(1 / calls per second at concurrency 1) → the p50 measured. 20 ms needs ≤ 1.25 ms a call (HTTP, JSON, "
-            "xlwings' argument conversion and the function, on 2 cores shared with the load generator). Fixed "
-            "here: xlwings tried to import Pyodide for every cell of every argument (≈ 3× a call's time); `dnqp "
-            "serve` now marks Pyodide absent. Not done: several worker processes (at most ≈ 2× on 2 cores).")
-    for conc, count, errors, p50, p99, rate in out:
-        target = f"p50 ≤ 20 ms: {_mark(p50 <= 0.020)}; p99 ≤ 100 ms: {_mark(p99 <= 0.100)}" if conc == 16 else ""
-        rows.append([conc, count, errors, _ms(p50), _ms(p99), f"{rate:.0f}", target])
-    sec.table(["concurrency", "calls", "errors", "p50 ms", "p99 ms", "calls/s", "target"], rows)
+            "Server p50 ≤ 20 ms and p99 ≤ 100 ms at concurrency 16: a server process answers one call at a time "
+            "(the functions are CPU-bound Python), so by Little's law the median wait at concurrency 16 is about "
+            f"16 × the time a call takes; one call takes ≈ {_ms(service)} ms (1 / calls per second at concurrency 1: "
+            "HTTP, JSON, xlwings' argument conversion and the function). Two processes use both cores, but the "
+            "load generator runs on the same two cores" + ("" if wrk else " (and a Python client needs about as "
+                                                             "much CPU per call as the server: install wrk)") + ".")
+    for processes, conc, count, errors, p50, p99, rate in out:
+        target = (f"p50 ≤ 20 ms: {_mark(p50 <= 0.020)}; p99 ≤ 100 ms: {_mark(p99 <= 0.100)}"
+                  if conc == 16 and processes == 2 else "")
+        rows.append([processes, conc, count, errors, _ms(p50), _ms(p99), f"{rate:.0f}", target])
+    sec.table(["processes", "concurrency", "calls", "errors", "p50 ms", "p99 ms", "calls/s", "target"], rows)
     return sec
 
 

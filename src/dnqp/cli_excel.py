@@ -9,7 +9,11 @@ def _serve(args) -> int:
     from .server import prepare_environment, serve
 
     prepare_environment()  # before anything imports xlwings
-    return serve(args.host, args.port, args.certfile, args.keyfile)
+    if args.processes < 1:
+        from .errors import SettingsError
+
+        raise SettingsError(f"--processes must be 1 or more, got {args.processes}")
+    return serve(args.host, args.port, args.certfile, args.keyfile, processes=args.processes)
 
 
 def _addin(args) -> int:
@@ -31,6 +35,8 @@ def add_serve(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--certfile", help="TLS certificate (Office.js add-ins need https), e.g. from mkcert")
     p.add_argument("--keyfile", help="TLS private key")
+    p.add_argument("--processes", type=int, default=1,
+                   help="server processes answering in parallel (default 1; about one per core)")
     p.set_defaults(func=_serve)
 
 

@@ -12,6 +12,8 @@ the UDFs (:mod:`dnqp.udfs`), the ribbon scripts and the server. Every error is a
 
 from __future__ import annotations
 
+import contextlib
+
 import datetime as _dt
 import math
 from collections.abc import Sequence
@@ -145,8 +147,16 @@ def frame(value: object, *, header: bool = True, what: str = "data", prefix: str
     if len(dup):
         raise DataError(f"the label {dup[0]} appears twice in the header of the {what} range")
     if cells is not None:
+        if cells.size and pd.api.types.infer_dtype(cells.ravel(), skipna=False) in _NUMBERS:
+            # Every cell a plain number (the usual range): one float matrix, which the engine takes as is.
+            with contextlib.suppress(OverflowError):  # an integer beyond float: the engine names its cell
+                return pd.DataFrame(cells.astype(float), index=index, columns=head, copy=False)
         return pd.DataFrame(cells, index=index, columns=head, dtype=object, copy=False)
     return pd.DataFrame(body, index=index, columns=head, dtype=object)
+
+
+#: pandas' names for an array of Python ints and floats only (no bools, text or blanks).
+_NUMBERS = frozenset({"floating", "integer", "mixed-integer-float"})
 
 
 def _int_years(years: np.ndarray, name: str) -> pd.Index | None:

@@ -154,11 +154,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict | None = None, stderr=subprocess.PIPE) -> tuple[subprocess.Popen, str]:
-    """``dnqp serve`` on 127.0.0.1 and a free port, in the environment ``env`` (default: this process's);
-    (process, base URL) once it answers."""
+def start_server(env: dict | None = None, stderr=subprocess.PIPE, args=()) -> tuple[subprocess.Popen, str]:
+    """``dnqp serve`` on 127.0.0.1 and a free port, in the environment ``env`` (default: this process's),
+    with extra command-line ``args`` (e.g. ``["--processes", "2"]``); (process, base URL) once it answers."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dnqp.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "dnqp.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             *args],
                             env=os.environ.copy() if env is None else env, stdout=subprocess.DEVNULL, stderr=stderr,
                             text=True)
     base = f"http://127.0.0.1:{port}"

@@ -69,30 +69,30 @@ def prepare_environment() -> None:
 
 
 def _no_pyodide() -> None:
-    """Make ``import pyodide`` fail at once outside Pyodide.
+    """Outside Pyodide, answer xlwings' per-cell "is this Pyodide's JsNull?" question without an import.
 
-    xlwings 0.37.8 reads every cell of an Office.js argument through ``utils.is_jsnull``, which tries
-    ``from pyodide.ffi import JsNull`` each time; a failed import is not cached, so each cell cost a
-    search of sys.path (~0.1 ms: 22 s for a 2000 × 100 range). ``None`` in ``sys.modules`` is Python's
-    own "this module does not exist" marker: the import then fails immediately, with the same ImportError.
+    xlwings 0.37's ``utils.is_jsnull`` tries ``from pyodide.ffi import JsNull`` for every cell of every
+    argument, and a failed import is not cached, so each cell cost a search of ``sys.path`` (about
+    0.1 ms; 22 s for a 2000 × 100 range). ``None`` in ``sys.modules`` is Python's own mark for a module
+    known to be absent, which makes that import fail at once; and since the function's answer outside
+    Pyodide is always False (its documented behaviour), its two users get a function that says so
+    without attempting the import at all.
     """
     import importlib.util
 
-    if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
-        sys.modules["pyodide"] = None
+    if "pyodide" in sys.modules or importlib.util.find_spec("pyodide") is not None:
+        return
+    sys.modules["pyodide"] = None
 
+    def is_jsnull(value) -> bool:
+        return False
 
-def _no_pyodide() -> None:
-    """Make ``from pyodide.ffi import JsNull`` fail at once outside Pyodide.
+    import xlwings.conversion.standard as standard
+    import xlwings.utils as utils
 
-    xlwings 0.37's ``utils.is_jsnull`` runs that import for every cell of every argument, and a failed
-    import is not cached, so each cell cost a search of ``sys.path`` (about 0.1 ms): most of a call's
-    time on the sample. ``None`` in ``sys.modules`` is Python's own mark for a module known to be absent.
-    """
-    import importlib.util
-
-    if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
-        sys.modules["pyodide"] = None
+    for module in (utils, standard):
+        if hasattr(module, "is_jsnull"):
+            module.is_jsnull = is_jsnull
 
 
 def manifest_xml(base_url: str) -> str:
@@ -432,13 +432,23 @@ def cors_origins() -> list[str]:
     return origins
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, certfile: str | None = None, keyfile: str | None = None) -> int:
-    """Run the app with uvicorn until interrupted (https when a certificate is given)."""
-    app = create_app()
+def serve(host: str = "127.0.0.1", port: int = 8000, certfile: str | None = None, keyfile: str | None = None,
+          processes: int = 1) -> int:
+    """Run the app with uvicorn until interrupted (https when a certificate is given).
+
+    ``processes`` > 1 runs that many server processes on the same socket (uvicorn workers): the
+    functions are CPU-bound Python, so this is how a multi-core machine answers calls in parallel.
+    """
     import uvicorn
 
     scheme = "https" if certfile else "http"
-    print(f"dnqp serve: {scheme}://{host}:{port} (functions =DNQP.…; manifest {scheme}://{host}:{port}/manifest.xml)",
-          file=sys.stderr, flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", ssl_certfile=certfile, ssl_keyfile=keyfile)
+    options = dict(host=host, port=port, log_level="warning", ssl_certfile=certfile, ssl_keyfile=keyfile)
+    if processes > 1:
+        prepare_environment()  # fail here, once, rather than in every worker
+        target, extra = "dnqp.server:create_app", {"factory": True, "workers": processes}
+    else:
+        target, extra = create_app(), {}
+    print(f"dnqp serve: {scheme}://{host}:{port} with {processes} process(es) (functions =DNQP.…; manifest "
+          f"{scheme}://{host}:{port}/manifest.xml)", file=sys.stderr, flush=True)
+    uvicorn.run(target, **options, **extra)
     return 0
