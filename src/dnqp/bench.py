@@ -452,7 +452,7 @@ def _udf_case(ns, repeats: int) -> Section:
 # ------------------------------------------------------------------------------------------------ server
 @contextlib.contextmanager
 def _server(processes: int = 1):
-    from .loadtest import start_server
+    from .loadtest import start_server, stop_server
 
     env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "DNQP_API_KEY")}
     env["XLWINGS_LICENSE_KEY"] = env.get("XLWINGS_LICENSE_KEY") or "noncommercial"
@@ -460,12 +460,7 @@ def _server(processes: int = 1):
     try:
         yield int(base.rsplit(":", 1)[1])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop_server(proc)
 
 
 def _load(port: int, body: bytes, concurrency: int, total: int, budget: float) -> tuple[list[float], float, int]:

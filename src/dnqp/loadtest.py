@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-__all__ = ["Report", "mix", "run", "main"]
+__all__ = ["Report", "mix", "run", "main", "start_server", "stop_server"]
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 CALL_PATH = "/xlwings/custom-functions-call"
@@ -176,6 +176,16 @@ def start_server(env: dict | None = None, stderr=subprocess.PIPE, args=()) -> tu
     raise RuntimeError("dnqp serve did not answer within 60 s")
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by :func:`start_server`: politely, then for good after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
 def _connection(base: str) -> http.client.HTTPConnection:
     u = urlsplit(base)
     if u.scheme != "http" or u.hostname not in LOCAL_HOSTS:
@@ -224,12 +234,7 @@ def run(clients: int = 16, seconds: float = 60.0, warmup: float = 10.0, max_call
         return _load(url, pid, api_key, clients, seconds, warmup, max_calls, rss_slack_mb)
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+            stop_server(proc)
 
 
 def _load(url, pid, api_key, clients, seconds, warmup, max_calls, rss_slack_mb) -> Report:
