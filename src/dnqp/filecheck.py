@@ -129,7 +129,8 @@ def check_workbook_file(path: str | os.PathLike) -> None:
             _check_zip(path, z)
     except DataError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as err:
+    # RuntimeError: zipfile's "encrypted, password required" and (its subclass) an unsupported compression.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, RuntimeError) as err:
         raise DataError(f"{path}: the workbook is damaged ({type(err).__name__}): use a complete copy") from None
 
 
