@@ -227,3 +227,22 @@ def test_results_file_that_cannot_be_replaced_is_a_one_line_input_error(tmp_path
                 f.write(b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["results.xlsx"]
+
+
+def test_a_bug_in_a_ribbon_action_is_one_line_not_a_traceback(monkeypatch):
+    """The ribbon's safety net: an unexpected failure becomes a one-line XlwingsError (Excel's message box)."""
+    import xlwings as xw
+
+    from dnqp import scripts
+
+    def broken(grids):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(scripts, "parse_grids", broken)
+    with pytest.raises(xw.XlwingsError) as err:
+        scripts.analyse(object.__new__(_NoSheets))
+    assert str(err.value) == "dnqp internal error (IndexError: list index out of range); please report it"
+
+
+class _NoSheets:
+    sheets = ()

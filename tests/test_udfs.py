@@ -235,3 +235,21 @@ def test_importing_udfs_defers_statsmodels_and_scipy():
     code = "import sys, dnqp.udfs; print(any(m in sys.modules for m in ('scipy', 'statsmodels')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_an_unexpected_failure_is_still_one_line_in_the_cell(monkeypatch):
+    """The safety net: a bug (not bad input) shows a one-line message, never a traceback."""
+    import xlwings as xw
+
+    from dnqp import udfs
+
+    with pytest.raises(xw.XlwingsError, match="a dimension is named Index"):
+        udfs.ENTROPY_SCORES([["a", "b"], [1, 2], [2, 5], [3, 1]], "++", [["Index", "x"]])
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(udfs, "_entropy_weights", broken)
+    with pytest.raises(xw.XlwingsError) as err:
+        udfs.ENTROPY_WEIGHTS([["a", "b"], [1, 2], [2, 5], [3, 1]], "++")
+    assert str(err.value) == "dnqp internal error (KeyError: 'boom'); please report it"

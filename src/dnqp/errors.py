@@ -41,3 +41,12 @@ class CollinearityError(ModelError):
 
 class SettingsError(DnqpError):
     """An option value outside its list of choices."""
+
+
+#: How the message of an unexpected failure (a bug, not bad input) starts on every surface.
+INTERNAL = "dnqp internal error"
+
+
+def internal_message(err: BaseException) -> str:
+    """The one line a user sees for an unexpected failure, instead of a traceback."""
+    return " ".join(f"{INTERNAL} ({type(err).__name__}: {err}); please report it".split())

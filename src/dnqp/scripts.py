@@ -16,7 +16,7 @@ from __future__ import annotations
 import xlwings as xw
 
 from . import __version__, schema
-from .errors import DnqpError
+from .errors import DnqpError, internal_message
 from .inputs import InputError, parse_grids
 from .layout import result_blocks, sheet_cells
 
@@ -115,6 +115,10 @@ def _engine_errors(action):
             raise xw.XlwingsError(f"{err} — Validate data lists every problem") from None
         except DnqpError as err:
             raise xw.XlwingsError(str(err)) from None
+        except (xw.XlwingsError, KeyboardInterrupt):
+            raise
+        except Exception as err:  # noqa: BLE001 - a bug: one line in Excel's message box, never a traceback
+            raise xw.XlwingsError(internal_message(err)) from None
 
     run.__name__, run.__doc__ = action.__name__, action.__doc__
     return run

@@ -24,7 +24,7 @@ import xlwings as xw
 
 from . import __version__, excel
 from .entropy import entropy_weights as _entropy_weights
-from .errors import DataError, DnqpError, SettingsError
+from .errors import DataError, DnqpError, SettingsError, internal_message
 from .prepare import impute as _impute
 from .regression import OLSResult, describe as _describe, model_table as _model_table, ols as _ols, vif as _vif
 
@@ -73,6 +73,11 @@ DOC = {
 MAX_MESSAGE = 300
 
 
+def _one_line(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
+
+
 def _cell_errors(func):
     """Turn the engine's one-line errors into the error xlwings shows in the cell (never a traceback)."""
 
@@ -81,10 +86,11 @@ def _cell_errors(func):
         try:
             return func(*args, **kwargs)
         except DnqpError as err:
-            message = str(err)
-            if len(message) > MAX_MESSAGE:
-                message = message[:MAX_MESSAGE - 1] + "…"
-            raise xw.XlwingsError(message) from None
+            raise xw.XlwingsError(_one_line(str(err))) from None
+        except (xw.XlwingsError, KeyboardInterrupt):
+            raise
+        except Exception as err:  # noqa: BLE001 - a bug: still one line in the cell, never a traceback
+            raise xw.XlwingsError(_one_line(internal_message(err))) from None
 
     return wrapper
 
@@ -186,6 +192,8 @@ def ENTROPY_SCORES(data, directions, dimensions=None, shift=0.0, convention="glo
     out = result.scores.rename("Index").to_frame()
     if not excel.is_blank(dimensions) and excel.grid(dimensions):
         dims = excel.labels(dimensions, df.shape[1], header=h, what="dimensions")
+        if "Index" in [str(d) for d in dims]:
+            raise DataError("a dimension is named Index, like the composite index's column: rename the dimension")
         out = out.join(result.subindices(dims, excel.choice(convention, "global")))
     return excel.table_cells(out, index=_has_rows(df), header=h)
 
