@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-import pytest
 
 from dnqp.template import template_grids
 

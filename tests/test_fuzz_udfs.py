@@ -17,7 +17,6 @@ import datetime as dt
 import inspect
 import math
 import os
-import warnings
 
 import pytest
 import xlwings as xw

@@ -231,7 +231,7 @@ def test_results_file_that_cannot_be_replaced_is_a_one_line_input_error(tmp_path
 
 def test_a_bug_in_a_ribbon_action_is_one_line_not_a_traceback(monkeypatch):
     """The ribbon's safety net: an unexpected failure becomes a one-line XlwingsError (Excel's message box)."""
-    import xlwings as xw
+    import xlwings
 
     from dnqp import scripts
 
@@ -239,7 +239,7 @@ def test_a_bug_in_a_ribbon_action_is_one_line_not_a_traceback(monkeypatch):
         raise IndexError("list index out of range")
 
     monkeypatch.setattr(scripts, "parse_grids", broken)
-    with pytest.raises(xw.XlwingsError) as err:
+    with pytest.raises(xlwings.XlwingsError) as err:
         scripts.analyse(object.__new__(_NoSheets))
     assert str(err.value) == "dnqp internal error (IndexError: list index out of range); please report it"
 

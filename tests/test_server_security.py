@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import dnqp
 from dnqp import server as dnqp_server

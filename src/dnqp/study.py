@@ -16,7 +16,7 @@ import pandas as pd
 from .entropy import CONSTANT_POLICIES, CONVENTIONS, STANDARDIZE, EntropyResult, entropy_weights
 from .errors import ConstantIndicatorError, DataError, SettingsError
 from .prepare import IMPUTE_METHODS, TRANSFORMS, ImputeResult, impute, parse_direction, row_label, transform
-from .regression import COV_TYPES, STARS, OLSResult, _cov_name, describe, model_table, ols, vif
+from .regression import STARS, OLSResult, _cov_name, describe, model_table, ols, vif
 
 __all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
 
