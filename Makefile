@@ -25,13 +25,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Every case of dnqp.bench in one run (a few minutes on 2 cores); run it on a quiet machine.
+# Every case of benchmarks.bench in one run (a few minutes on 2 cores); run it on a quiet machine.
 # wrk (Debian's package) drives the server case when it can be had; else a Python client does.
 bench: $(BENCH_STAMP)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		echo "make bench: wrk is not installed; the server case uses a Python client"
-	$(BIN)/python -m dnqp.bench --output BENCHMARKS.md
+	$(BIN)/python -m benchmarks.bench --output BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) out build src/*.egg-info .pytest_cache .hypothesis

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import dnqp
-from dnqp.sample import DIMENSION_LABELS, load_sample
-from dnqp.workbook import write_template
+from dnqp.engine.sample import DIMENSION_LABELS, load_sample
+from dnqp.workbook.xlsx import write_template
 
 ROOT = Path(__file__).resolve().parents[1]
 # Let tests import the reference module that sits beside them.

@@ -9,9 +9,10 @@ from xml.etree import ElementTree as ET
 import pytest
 
 import dnqp
-from dnqp import addin, udfs
+from dnqp.excel import functions as udfs
+from dnqp.excel import addin
 from dnqp.errors import DnqpError
-from dnqp.server import manifest_xml
+from dnqp.excel.server import manifest_xml
 
 ADDIN = Path(__file__).resolve().parents[1] / "addin"
 CUI = "{http://schemas.microsoft.com/office/2006/01/customui}"
@@ -22,7 +23,7 @@ def test_bas_matches_the_decorators():
     """Regenerate the wrappers "Import Functions" writes (clean subprocess) and compare with the committed file."""
     fresh = addin.generate_bas()
     committed = (ADDIN / "dnqp_udfs.bas").read_text(encoding="utf-8").replace("\r\n", "\n")
-    assert fresh == committed, "addin/dnqp_udfs.bas is stale: run `python -m dnqp.addin build`"
+    assert fresh == committed, "addin/dnqp_udfs.bas is stale: run `python -m dnqp.excel.addin build`"
     for name in udfs.__all__:
         assert f'XLPy.CallUDF("dnqp.udfs", "{name}", ' in committed
     assert "Function ENTROPY_WEIGHTS(data, directions, Optional shift, Optional standardize, Optional header)" \

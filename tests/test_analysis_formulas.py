@@ -24,12 +24,12 @@ import numpy as np
 import openpyxl
 import pytest
 
-from dnqp import udfs
-from dnqp.analysis import ANALYSIS_SHEETS, FUNCTIONS, analysis_formulas, function_name
+from dnqp.excel import functions as udfs
+from dnqp.workbook.formulas import ANALYSIS_SHEETS, FUNCTIONS, analysis_formulas, function_name
 from dnqp.cli import main
-from dnqp.layout import PAREN_FORMAT
-from dnqp.regression import CONS
-from dnqp.workbook import read_grids, read_workbook
+from dnqp.workbook.blocks import PAREN_FORMAT
+from dnqp.engine.regression import CONS
+from dnqp.workbook.xlsx import read_grids, read_workbook
 
 from .conftest import ROOT
 

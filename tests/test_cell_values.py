@@ -11,7 +11,7 @@ import datetime as dt
 
 import openpyxl
 
-from dnqp.template import template_grids
+from dnqp.workbook.template import template_grids
 
 from .xlbook import xw  # noqa: F401 - a fixture
 from .test_workbook import _edit, _run, _stamp
@@ -110,7 +110,7 @@ def test_everything_else_is_refused_at_its_cell_all_at_once(sample_xlsx, tmp_pat
 
 def test_validate_data_lists_the_same_cells(xw):
     """The ribbon's Checks sheet (validate_data) lists every coerced, missing and rejected cell by address."""
-    from dnqp import scripts
+    from dnqp.excel import ribbon as scripts
 
     from .test_server import book_payload
 

@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-ENGINE_MODULES = ["dnqp", "dnqp.entropy", "dnqp.prepare", "dnqp.regression", "dnqp.study"]
+ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study"]
 
 
 @pytest.mark.parametrize("name", ENGINE_MODULES)

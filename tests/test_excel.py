@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dnqp import excel
+from dnqp.excel import convert as excel
 from dnqp.errors import DataError, SettingsError
 
 
@@ -75,6 +75,6 @@ def test_aligned():
 def test_excel_module_does_not_import_xlwings():
     import subprocess
 
-    code = "import sys, dnqp.excel; print('xlwings' in sys.modules)"
+    code = "import sys, dnqp.excel.convert; print('xlwings' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

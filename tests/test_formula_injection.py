@@ -12,7 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from dnqp.template import template_grids
+from dnqp.workbook.template import template_grids
 
 from .xlbook import xw  # noqa: F401 - a fixture
 from .test_workbook import _run
@@ -85,7 +85,7 @@ def test_results_workbook_writes_labels_as_text(evil_xlsx, tmp_path, capsys):
 def test_ribbon_actions_send_labels_as_text(xw):
     """xlwings' setValues becomes Office.js ``range.values = …`` (COM ``Range.Value`` on the desktop), which
     parses text like typing does: every string that would not stay text carries Excel's ' prefix."""
-    from dnqp import scripts
+    from dnqp.excel import ribbon as scripts
 
     from .test_server import book_payload
 
@@ -108,6 +108,6 @@ def test_ribbon_actions_send_labels_as_text(xw):
     ("Weights", "Weights"), ("lnPort", "lnPort"), ("正向", "正向"), ("", ""), (None, None), (1.5, 1.5), (True, True),
 ])
 def test_literal(text, sent):
-    from dnqp.scripts import literal
+    from dnqp.excel.ribbon import literal
 
     assert literal(text) == sent

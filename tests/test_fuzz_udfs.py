@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import dnqp
-from dnqp import udfs
+from dnqp.excel import functions as udfs
 from dnqp.errors import INTERNAL
 
 #: DNQP_FUZZ_EXAMPLES=5000 for a deep run (the default keeps the suite quick).

@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dnqp import filecheck
+from dnqp.workbook import safety as filecheck
 
 SECONDS = 10  # a generous guard: the refusals measured take well under 2 s
 MEGABYTES = 500

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dnqp import schema
-from dnqp.inputs import InputError, UncomputedFormula, parse_grids, settings_from_table
-from dnqp.sample import DIMENSION_LABELS, load_sample
-from dnqp.study import Settings
-from dnqp.template import template_grids
+from dnqp.workbook import schema
+from dnqp.workbook.grid import InputError, UncomputedFormula, parse_grids, settings_from_table
+from dnqp.engine.sample import DIMENSION_LABELS, load_sample
+from dnqp.engine.study import Settings
+from dnqp.workbook.template import template_grids
 
 
 def _problems(grids) -> list[str]:

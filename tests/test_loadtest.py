@@ -1,9 +1,9 @@
 """The load test in small: 4 clients for 3 s against a real `dnqp serve` (the 60-s run is
-`python -m dnqp.loadtest`, outside the default test run)."""
+`python -m benchmarks.loadtest`, outside the default test run)."""
 
 import pytest
 
-from dnqp import loadtest
+from benchmarks import loadtest
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")

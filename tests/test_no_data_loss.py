@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dnqp.layout import RESULT_SHEETS
-from dnqp.template import template_grids
-from dnqp.workbook import PARTIAL_SUFFIX, atomic_path
+from dnqp.workbook.blocks import RESULT_SHEETS
+from dnqp.workbook.template import template_grids
+from dnqp.workbook.xlsx import PARTIAL_SUFFIX, atomic_path
 
 from .test_workbook import _edit, _run
 from .xlbook import call, xw  # noqa: F401 - xw is a fixture
@@ -192,7 +192,7 @@ def test_run_analysis_twice_gives_identical_sheets(xw):
 
 
 def test_validate_data_refuses_a_user_sheet_named_like_its_own(xw):
-    from dnqp.scripts import MARKER
+    from dnqp.excel.ribbon import MARKER
 
     from .test_server import book_payload
 
@@ -212,7 +212,7 @@ def test_results_file_that_cannot_be_replaced_is_a_one_line_input_error(tmp_path
     import os
 
     from dnqp.errors import DataError
-    from dnqp.workbook import atomic_path
+    from dnqp.workbook.xlsx import atomic_path
 
     target = tmp_path / "results.xlsx"
     target.write_bytes(b"old")
@@ -233,7 +233,7 @@ def test_a_bug_in_a_ribbon_action_is_one_line_not_a_traceback(monkeypatch):
     """The ribbon's safety net: an unexpected failure becomes a one-line XlwingsError (Excel's message box)."""
     import xlwings
 
-    from dnqp import scripts
+    from dnqp.excel import ribbon as scripts
 
     def broken(grids):
         raise IndexError("list index out of range")

@@ -1,6 +1,6 @@
 """The fast paths give the numbers of the slow ones, imports stay lazy, and the benchmark harness runs.
 
-No test here is timed: speed is read from ``python -m dnqp.bench`` (``make bench``), not asserted.
+No test here is timed: speed is read from ``python -m benchmarks.bench`` (``make bench``), not asserted.
 """
 
 import subprocess
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import dnqp
-from dnqp import excel
-from dnqp.bench import bare_entropy
-from dnqp.prepare import coerce_cell, coerce_frame
-from dnqp.regression import _classical_fit
+from dnqp.excel import convert as excel
+from benchmarks.bench import bare_entropy
+from dnqp.engine.prepare import coerce_cell, coerce_frame
+from dnqp.engine.regression import _classical_fit
 import references as ref
 
 
@@ -118,7 +118,7 @@ def test_entropy_weights_agree_with_the_bare_formulas(n):
 def test_the_benchmark_runs_at_smoke_size(tmp_path):
     pytest.importorskip("starlette")
     pytest.importorskip("uvicorn")
-    proc = subprocess.run([sys.executable, "-m", "dnqp.bench", "--smoke", "--output", str(tmp_path)],
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--smoke", "--output", str(tmp_path)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     report = (tmp_path / "BENCHMARKS.md").read_text(encoding="utf-8")

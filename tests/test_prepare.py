@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dnqp import DataError, SettingsError, TransformError, impute, transform
-from dnqp.prepare import as_numeric, coerce_cell, coerce_frame, parse_direction
+from dnqp.engine.prepare import as_numeric, coerce_cell, coerce_frame, parse_direction
 
 
 @pytest.mark.parametrize("value,expected,action", [

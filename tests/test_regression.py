@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dnqp import CollinearityError, DataError, ModelError, SettingsError, describe, model_table, ols, vif
-from dnqp.regression import f_from_rsquared, newey_west_lags, stars, t_pvalue
+from dnqp.engine.regression import f_from_rsquared, newey_west_lags, stars, t_pvalue
 import references as ref
 
 

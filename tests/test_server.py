@@ -15,8 +15,9 @@ import urllib.request
 import pytest
 
 import dnqp
-from dnqp import schema, udfs
-from dnqp.template import template_grids
+from dnqp.excel import functions as udfs
+from dnqp.workbook import schema
+from dnqp.workbook.template import template_grids
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -28,7 +29,7 @@ KEY = "s3cret-key"
 
 def start(api_key=None, license_key="noncommercial", stderr=subprocess.PIPE, args=(), **extra_env):
     """A `dnqp serve` process on 127.0.0.1 and a free port, with only the DNQP_* settings given."""
-    from dnqp.loadtest import start_server
+    from benchmarks.loadtest import start_server
 
     env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")
            and not k.startswith("DNQP_")}
@@ -161,7 +162,7 @@ def test_run_analysis_writes_result_sheets_only(server):
     actions = body["actions"]
     n_inputs = len(grids)
     added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
-    from dnqp.layout import RESULT_SHEETS
+    from dnqp.workbook.blocks import RESULT_SHEETS
 
     assert added == [schema.RESULT_PREFIX + s for s in RESULT_SHEETS]
     # Every write goes to a sheet after the input sheets (positions n_inputs…): no input sheet is touched.
@@ -169,7 +170,7 @@ def test_run_analysis_writes_result_sheets_only(server):
     assert writes and all(a["sheet_position"] >= n_inputs for a in writes)
     assert {a["func"] for a in writes} <= {"setValues", "setNumberFormat"}
     # The weights written are the engine's.
-    inputs = __import__("dnqp.inputs", fromlist=["parse_grids"]).parse_grids(grids)
+    inputs = __import__("dnqp.workbook.grid", fromlist=["parse_grids"]).parse_grids(grids)
     result = inputs.run()
     weights_pos = n_inputs + list(RESULT_SHEETS).index("Weights")
     values = [v for a in writes if a["sheet_position"] == weights_pos and a["func"] == "setValues"
@@ -181,8 +182,8 @@ def test_run_analysis_writes_result_sheets_only(server):
 
 def test_run_analysis_formats_stars_and_parentheses(server):
     """The heterogeneity table keeps its stars and (t) as number formats on the numbers, as in `dnqp run`."""
-    from dnqp.inputs import parse_grids
-    from dnqp.layout import RESULT_SHEETS
+    from dnqp.workbook.grid import parse_grids
+    from dnqp.workbook.blocks import RESULT_SHEETS
 
     grids = template_grids(sample=True)
     status, body = request(server + "/xlwings/custom-scripts-call/run_analysis", book_payload(grids))
@@ -227,7 +228,7 @@ def test_validate_and_clear(server):
     assert add["args"][1] == "dnqp_Checks"
     cells = [v for a in body["actions"] if a["func"] == "setValues" for r in a["values"] for v in r]
     assert "Data!C4" in cells
-    from dnqp.scripts import MARKER
+    from dnqp.excel.ribbon import MARKER
 
     owned = ("dnqp_Index", [[MARKER], [None], ["old"]])
     mine = ("dnqp_Notes", [["mine"]])

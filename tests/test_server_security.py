@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import dnqp
-from dnqp import server as dnqp_server
+from dnqp.excel import server as dnqp_server
+from dnqp.excel import functions as udfs
 
 from .test_server import ORACLE, book_payload, fcall, server, start  # noqa: F401 (server: a fixture)
 from .test_fuzz_udfs import call_args, CATALOGUE
@@ -337,7 +338,7 @@ def test_the_source_evaluates_nothing():
                          code):
                 hits.append(f"{path.name}:{i}: {line.strip()}")
     assert hits == []
-    server_src = (SRC / "server.py").read_text(encoding="utf-8")
+    server_src = (SRC / "excel" / "server.py").read_text(encoding="utf-8")
     assert "getattr(udfs, n) for n in udfs.__all__" in server_src  # the catalogue, fixed at start-up
     assert not re.search(r"getattr\((udfs|scripts),\s*name", server_src)
 
@@ -397,7 +398,7 @@ def test_fuzzed_calls_over_http_are_200_or_400(hardened, name):
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
 
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(call_args(getattr(dnqp.udfs, name)))
+    @given(call_args(getattr(udfs, name)))
     def run(args):
         body = json.dumps({**fcall(name), "args": _jsonable(args)}, allow_nan=False).encode()
         conn.request("POST", CALL, body=body, headers={"Content-Type": "application/json",

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from dnqp import DataError, Settings, SettingsError, entropy_weights, impute, ols, run_study, vif
-from dnqp.sample import DIMENSION_LABELS, PROVENANCE, generate, load_sample
+from dnqp.engine.sample import DIMENSION_LABELS, PROVENANCE, generate, load_sample
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 import xlwings as xw
 
 import dnqp
-from dnqp import udfs
-from dnqp.sample import DIMENSION_LABELS, load_sample
+from dnqp.excel import functions as udfs
+from dnqp.engine.sample import DIMENSION_LABELS, load_sample
 
 ORACLE = [[120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [150, 2.7, 52, 0.6], [110, 3.9, 41, 1.0], [80, 3.5, 60, 0.9]]
 HEAD = ["A1", "A2", "D1", "D4"]
@@ -241,7 +241,7 @@ def test_an_unexpected_failure_is_still_one_line_in_the_cell(monkeypatch):
     """The safety net: a bug (not bad input) shows a one-line message, never a traceback."""
     import xlwings as xw
 
-    from dnqp import udfs
+    from dnqp.excel import functions as udfs
 
     with pytest.raises(xw.XlwingsError, match="a dimension is named Index"):
         udfs.ENTROPY_SCORES([["a", "b"], [1, 2], [2, 5], [3, 1]], "++", [["Index", "x"]])
@@ -253,3 +253,12 @@ def test_an_unexpected_failure_is_still_one_line_in_the_cell(monkeypatch):
     with pytest.raises(xw.XlwingsError) as err:
         udfs.ENTROPY_WEIGHTS([["a", "b"], [1, 2], [2, 5], [3, 1]], "++")
     assert str(err.value) == "dnqp internal error (KeyError: 'boom'); please report it"
+
+
+def test_historical_module_name_exposes_the_same_catalogue():
+    """Users' workbooks and the add-in's VBA call ``dnqp.udfs``: it must keep every function, unchanged."""
+    import dnqp.udfs as legacy
+
+    assert legacy.__all__ == udfs.__all__
+    for name in udfs.__all__:
+        assert getattr(legacy, name) is getattr(udfs, name)

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 from dnqp.cli import main
-from dnqp.layout import RESULT_SHEETS
-from dnqp.workbook import write_template
+from dnqp.workbook.blocks import RESULT_SHEETS
+from dnqp.workbook.xlsx import write_template
 
 from .conftest import ROOT
 
@@ -211,12 +211,12 @@ def test_missing_file_and_not_a_workbook(tmp_path, capsys):
 
 
 def test_internal_error_exit_code(sample_xlsx, capsys, monkeypatch):
-    import dnqp.inputs
+    import dnqp.workbook.grid
 
     def boom(*a, **k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(dnqp.inputs, "run_study", boom)
+    monkeypatch.setattr(dnqp.workbook.grid, "run_study", boom)
     code, _, err = _run(["run", "-q", str(sample_xlsx)], capsys)
     assert code == 1 and "internal error: RuntimeError: boom" in err and "Traceback" not in err
     with pytest.raises(RuntimeError):

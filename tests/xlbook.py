@@ -26,7 +26,7 @@ def xw(monkeypatch):
 
 def call(xw, action: str, payload: dict) -> list[dict]:
     """The actions that ``dnqp.scripts.<action>(book)`` sends back for a book with this payload."""
-    from dnqp import scripts
+    from dnqp.excel import ribbon as scripts
 
     book = xw.Book(json=copy.deepcopy(payload))  # xlwings adds the sheets it creates to the payload it is given
     getattr(scripts, action)(book)

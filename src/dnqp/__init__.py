@@ -8,7 +8,7 @@ scripts, the ``dnqp`` command line and the server are thin shells over it.
 ['as_numeric', 'coerce_cell', 'coerce_frame', 'describe']
 """
 
-from .entropy import EntropyResult, entropy_weights
+from .engine.entropy import EntropyResult, entropy_weights
 from .errors import (
     CollinearityError,
     ConstantIndicatorError,
@@ -19,9 +19,9 @@ from .errors import (
     SettingsError,
     TransformError,
 )
-from .prepare import ImputeResult, as_numeric, coerce_cell, coerce_frame, impute, parse_directions, transform
-from .regression import OLSResult, describe, model_table, ols, stars, vif
-from .study import Settings, StudyResult, run_study
+from .engine.prepare import ImputeResult, as_numeric, coerce_cell, coerce_frame, impute, parse_directions, transform
+from .engine.regression import OLSResult, describe, model_table, ols, stars, vif
+from .engine.study import Settings, StudyResult, run_study
 
 __version__ = "0.1.0"
 
@@ -29,12 +29,12 @@ __version__ = "0.1.0"
 def main() -> None:
     """The desktop ribbon's *Run analysis* button (``RunPython "import dnqp;dnqp.main()"`` in dnqp.xlam).
 
-    Runs :func:`dnqp.scripts.run_analysis` on the calling workbook; a problem is shown in a message box
+    Runs :func:`dnqp.excel.ribbon.run_analysis` on the calling workbook; a problem is shown in a message box
     as one line. xlwings is imported here, not when ``dnqp`` is imported.
     """
     import xlwings as xw
 
-    from .scripts import analyse
+    from .excel.ribbon import analyse
 
     book = xw.Book.caller()
     try:

@@ -31,7 +31,7 @@ def _console():
 
 def _results_path(workbook: Path, output: str | None) -> Path:
     """Where results go: ``-o`` or ``<name>_results.xlsx`` beside the input; never the input itself."""
-    from .workbook import is_results_workbook, same_file
+    from .workbook.xlsx import is_results_workbook, same_file
 
     out = Path(output) if output else workbook.with_name(f"{workbook.stem}_results.xlsx")
     if out.suffix.lower() != ".xlsx":
@@ -44,7 +44,7 @@ def _results_path(workbook: Path, output: str | None) -> Path:
 
 
 def _study(workbook: Path):
-    from .workbook import read_workbook
+    from .workbook.xlsx import read_workbook
 
     inputs = read_workbook(workbook)
     return inputs, inputs.run()
@@ -63,8 +63,8 @@ def _sigterm_interrupts() -> None:
 
 
 def _run(args) -> int:
-    from .report import print_study
-    from .workbook import write_results
+    from .terminal import print_study
+    from .workbook.xlsx import write_results
 
     _sigterm_interrupts()
     workbook = Path(args.workbook)
@@ -97,7 +97,7 @@ def _check(args) -> int:
 
 
 def _template(args) -> int:
-    from .workbook import write_template
+    from .workbook.xlsx import write_template
 
     out = Path(args.output or ("dnqp_sample.xlsx" if args.sample else "dnqp_template.xlsx"))
     if out.exists() and not args.force:
@@ -108,9 +108,9 @@ def _template(args) -> int:
 
 
 def _demo(args) -> int:
-    from .report import print_study
-    from .sample import PROVENANCE
-    from .workbook import write_results, write_template
+    from .terminal import print_study
+    from .engine.sample import PROVENANCE
+    from .workbook.xlsx import write_results, write_template
 
     folder = Path(args.output_dir)
     workbook = write_template(folder / "dnqp_sample.xlsx", sample=True)

@@ -6,7 +6,7 @@ __all__ = ["EXCEL_COMMANDS", "add_serve", "add_addin"]
 
 
 def _serve(args) -> int:
-    from .server import prepare_environment, serve
+    from .excel.server import prepare_environment, serve
 
     prepare_environment()  # before anything imports xlwings
     if args.processes < 1:
@@ -17,7 +17,7 @@ def _serve(args) -> int:
 
 
 def _addin(args) -> int:
-    from . import addin
+    from .excel import addin
 
     if args.action == "build":
         for path in addin.build(args.dir):

@@ -4,7 +4,7 @@
 title, header rows, body, notes, with an Excel number format for every body cell);
 :func:`result_sheets` flattens them to plain values, sheet name → 2-D list (first row and column = A1).
 Numbers stay numbers: stars and parentheses are number formats, not text. The writers
-(:mod:`dnqp.workbook`, the Excel add-in) only place and style these blocks.
+(:mod:`dnqp.workbook.xlsx`, the Excel add-in) only place and style these blocks.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from importlib import metadata
 
 import numpy as np
 
-from .errors import ModelError
-from .regression import CONS, vif
-from .study import StudyResult
+from ..errors import ModelError
+from ..engine.regression import CONS, vif
+from ..engine.study import StudyResult
 
 __all__ = ["Block", "RESULT_SHEETS", "result_blocks", "result_sheets", "sheet_cells", "place", "star_format",
            "PAREN_FORMAT"]
 
-#: The result sheets, in order (the add-in writes them with :data:`dnqp.schema.RESULT_PREFIX`).
+#: The result sheets, in order (the add-in writes them with :data:`dnqp.workbook.schema.RESULT_PREFIX`).
 RESULT_SHEETS = ("Weights", "Index", "Descriptives", "VIF", "Baseline", "Heterogeneity", "Log")
 
 #: A t statistic in parentheses, the sign inside: (2.90), (-0.32).
@@ -238,7 +238,7 @@ def _log_blocks(r: StudyResult, inputs) -> list[Block]:
 def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
     """Every result sheet as its list of blocks (see :data:`RESULT_SHEETS`).
 
-    ``inputs`` (a :class:`dnqp.inputs.StudyInputs`) adds cell addresses and the cells read from text to
+    ``inputs`` (a :class:`dnqp.workbook.grid.StudyInputs`) adds cell addresses and the cells read from text to
     the Log.
     """
     return {

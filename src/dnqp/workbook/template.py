@@ -1,8 +1,8 @@
 """The contents of the workbook template (pure): the value of every input cell, blank or filled.
 
 :func:`template_grids` gives sheet name → 2-D list of values (first row and column = A1), laid out as
-:mod:`dnqp.schema` says. :func:`dnqp.workbook.write_template` writes them with Excel Tables, validation,
-frozen panes and styles; :func:`dnqp.inputs.parse_grids` reads them back.
+:mod:`dnqp.workbook.schema` says. :func:`dnqp.workbook.xlsx.write_template` writes them with Excel Tables, validation,
+frozen panes and styles; :func:`dnqp.workbook.grid.parse_grids` reads them back.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from . import schema
-from .sample import DIMENSION_LABELS, INDICATORS, MODEL, PROVENANCE, YEARS, load_sample
+from ..engine.sample import DIMENSION_LABELS, INDICATORS, MODEL, PROVENANCE, YEARS, load_sample
 
 __all__ = ["template_grids", "SETTING_DESCRIPTIONS", "GUIDE_ROWS"]
 

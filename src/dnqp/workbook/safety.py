@@ -14,7 +14,7 @@ each XML part. It refuses, each with a one-line :class:`~dnqp.errors.DataError`:
   (a dependency of dnqp), which refuses entity declarations, as a second line.
 
 The sheets themselves are then read row by row, at most :data:`MAX_ROWS` rows and :data:`MAX_CELLS` cells
-per sheet (:func:`dnqp.workbook.read_grids`).
+per sheet (:func:`dnqp.workbook.xlsx.read_grids`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .errors import DataError
+from ..errors import DataError
 
 __all__ = ["check_workbook_file", "MAX_FILE_BYTES", "MAX_UNCOMPRESSED", "MAX_PART", "MAX_RATIO", "MAX_ENTRIES",
            "MAX_ROWS", "MAX_CELLS", "ENCRYPTED"]

@@ -2,7 +2,7 @@
 
 A small Starlette (ASGI) app over the xlwings Server protocol: it answers the requests that the
 xlwings Office.js client sends (``/xlwings/custom-functions-meta``, ``/xlwings/custom-functions-call``,
-``/xlwings/custom-scripts-call/{name}``) with :mod:`dnqp.udfs` and :mod:`dnqp.scripts`, and serves
+``/xlwings/custom-scripts-call/{name}``) with :mod:`dnqp.udfs` and :mod:`dnqp.excel.ribbon`, and serves
 the add-in manifest and task pane. The function namespace is ``DNQP`` (``=DNQP.ENTROPY_WEIGHTS(...)``).
 
 Licence: the request handlers ``xlwings.server.*`` are xlwings PRO code (PolyForm Noncommercial 1.0.0
@@ -19,7 +19,7 @@ Security (see the README, Security):
   ``Authorization: Bearer <key>``: no or a malformed header → 401, a wrong key → 403 (compared in
   constant time). The manifest, task pane, metadata and client script stay public: Office loads them.
 * Only the catalogue runs: a function name must be one of ``dnqp.udfs.__all__`` and a script one of
-  ``dnqp.scripts.__all__`` (a dictionary lookup, never an attribute lookup on a module); anything else
+  ``dnqp.excel.ribbon.__all__`` (a dictionary lookup, never an attribute lookup on a module); anything else
   is a 404. Nothing received is evaluated: JSON is parsed with :func:`json.loads` (NaN and Infinity
   refused), cells are data.
 * Limits: a body over ``DNQP_MAX_BODY_MB`` (default 50) MB → 413, checked on Content-Length and counted
@@ -43,12 +43,12 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .errors import DnqpError
+from ..errors import DnqpError
 
 __all__ = ["LICENSE_HELP", "prepare_environment", "create_app", "serve", "manifest_xml", "NAMESPACE", "Limits"]
 
 NAMESPACE = "DNQP"
-log = logging.getLogger("dnqp.server")
+log = logging.getLogger("dnqp.excel.server")
 LICENSE_HELP = ("the Office.js functions run on xlwings PRO code: set XLWINGS_LICENSE_KEY to your xlwings PRO "
                 "key, or to 'noncommercial' if your use is noncommercial (research, public institutions)")
 
@@ -97,7 +97,7 @@ def _no_pyodide() -> None:
 
 def manifest_xml(base_url: str) -> str:
     """The Office add-in manifest for a server at ``base_url`` (e.g. ``https://localhost:8000``)."""
-    template = (resources.files("dnqp") / "web" / "manifest.xml").read_text(encoding="utf-8")
+    template = (resources.files("dnqp.excel") / "web" / "manifest.xml").read_text(encoding="utf-8")
     return template.replace("{base_url}", base_url.rstrip("/"))
 
 
@@ -259,7 +259,9 @@ def create_app():
     from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
     from starlette.routing import Mount, Route
 
-    from . import __version__, scripts, udfs
+    from .. import __version__
+    from . import ribbon as scripts
+    from . import functions as udfs
 
     import anyio
 
@@ -270,7 +272,7 @@ def create_app():
     if not all(hasattr(f, "__xlfunc__") for f in functions.values()):
         raise ServerSetupError("dnqp.udfs was imported without XLWINGS_ON_SERVER=true: start the server in a "
                                "fresh process (dnqp serve)")
-    web = resources.files("dnqp") / "web"
+    web = resources.files("dnqp.excel") / "web"
 
     def text(message: str, status: int) -> PlainTextResponse:
         return PlainTextResponse(" ".join(str(message).split()), status_code=status)
@@ -445,7 +447,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, certfile: str | None = None
     options = dict(host=host, port=port, log_level="warning", ssl_certfile=certfile, ssl_keyfile=keyfile)
     if processes > 1:
         prepare_environment()  # fail here, once, rather than in every worker
-        target, extra = "dnqp.server:create_app", {"factory": True, "workers": processes}
+        target, extra = "dnqp.excel.server:create_app", {"factory": True, "workers": processes}
     else:
         target, extra = create_app(), {}
     print(f"dnqp serve: {scheme}://{host}:{port} with {processes} process(es) (functions =DNQP.…; manifest "

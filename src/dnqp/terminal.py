@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from .study import StudyResult
+from .engine.study import StudyResult
 
 __all__ = ["print_study", "frame_to_rich"]
 

@@ -22,7 +22,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, SettingsError
+from ..errors import DataError, SettingsError
 
 __all__ = [
     "YEAR_LABELS",

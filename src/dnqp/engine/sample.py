@@ -161,7 +161,7 @@ _FILES = {"indicators": "sample_indicators.csv", "data": "sample_data.csv",
 def load_sample() -> dict[str, pd.DataFrame]:
     """The shipped sample (the output of :func:`generate`), read from the package's CSV files."""
     out = {}
-    base = resources.files("dnqp") / "data"
+    base = resources.files("dnqp.engine") / "data"
     for key, name in _FILES.items():
         with resources.as_file(base / name) as path:
             if key in ("data", "variables"):
@@ -190,7 +190,7 @@ def write_sample(directory) -> None:
         (directory / _FILES[key]).write_text(text, encoding="utf-8")
 
 
-if __name__ == "__main__":  # python -m dnqp.sample DIR
+if __name__ == "__main__":  # python -m dnqp.engine.sample DIR
     import sys
 
-    write_sample(sys.argv[1] if len(sys.argv) > 1 else resources.files("dnqp") / "data")
+    write_sample(sys.argv[1] if len(sys.argv) > 1 else resources.files("dnqp.engine") / "data")

@@ -1,6 +1,6 @@
 """The desktop Excel add-in ``dnqp.xlam``: a reproducible build from xlwings' ribbon add-in template.
 
-``python -m dnqp.addin build [DIR]`` (or ``dnqp addin build``) writes, into ``addin/``:
+``python -m dnqp.excel.addin build [DIR]`` (or ``dnqp addin build``) writes, into ``addin/``:
 
 * ``dnqp.xlam``: xlwings' ``quickstart_addin_ribbon.xlam`` (BSD-3-Clause) edited as a zip of XML: a
   ribbon tab *DNQP* whose *Run analysis* button runs ``import dnqp;dnqp.main()`` (the template's VBA
@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .errors import DnqpError
+from ..errors import DnqpError
 
 __all__ = ["CUSTOM_UI", "CONFIG_SHEET", "UDF_MODULES", "build", "build_xlam", "generate_bas", "install",
            "startup_folder"]
@@ -183,8 +183,8 @@ def install(system: str | None = None, home: Path | None = None) -> str:
     return f"installed {target}: restart Excel; the DNQP tab runs the study, the functions come from {UDF_MODULES}"
 
 
-if __name__ == "__main__":  # python -m dnqp.addin build [DIR]
+if __name__ == "__main__":  # python -m dnqp.excel.addin build [DIR]
     if len(sys.argv) < 2 or sys.argv[1] != "build":
-        sys.exit("usage: python -m dnqp.addin build [DIR]")
+        sys.exit("usage: python -m dnqp.excel.addin build [DIR]")
     for path in build(sys.argv[2] if len(sys.argv) > 2 else "addin"):
         print(path)

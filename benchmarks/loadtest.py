@@ -1,4 +1,4 @@
-"""A bounded load test of ``dnqp serve``: ``python -m dnqp.loadtest [--clients 16] [--seconds 60]``.
+"""A bounded load test of ``dnqp serve``: ``python -m benchmarks.loadtest [--clients 16] [--seconds 60]``.
 
 It starts ``dnqp serve`` on 127.0.0.1 and a free port (or targets one given with ``--url``, which must be
 on this machine), computes the answer to each call of a fixed mix once, one call at a time, and then
@@ -57,8 +57,8 @@ def _call(name: str, *args) -> dict:
 
 def mix() -> list[tuple[str, bytes]]:
     """The calls of the load test: (label, JSON body), built from the shipped sample data."""
-    from . import impute
-    from .sample import DIMENSION_LABELS, load_sample
+    from dnqp import impute
+    from dnqp.engine.sample import DIMENSION_LABELS, load_sample
 
     s = load_sample()
     ind = s["indicators"]
@@ -322,7 +322,7 @@ def _load(url, pid, api_key, clients, seconds, warmup, max_calls, rss_slack_mb) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m dnqp.loadtest", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m benchmarks.loadtest", description=__doc__.split("\n\n")[0])
     p.add_argument("--clients", type=int, default=16, help=f"concurrent clients (default 16, at most {MAX_CLIENTS})")
     p.add_argument("--seconds", type=float, default=60.0, help=f"duration (default 60, at most {MAX_SECONDS})")
     p.add_argument("--warmup", type=float, default=10.0, help="seconds before the warm RSS is taken (default 10)")

@@ -2,11 +2,11 @@
 
 The same functions serve the desktop add-in (``dnqp.main()`` → :func:`run_analysis` on the calling
 workbook, classic xlwings) and Excel on Mac/web through ``dnqp serve`` (``@xw.script``, Office.js).
-They are thin: :func:`dnqp.inputs.parse_grids` reads the input sheets, the engine computes,
-:func:`dnqp.layout.result_sheets` lays out the results, and this module only places them.
+They are thin: :func:`dnqp.workbook.grid.parse_grids` reads the input sheets, the engine computes,
+:func:`dnqp.workbook.blocks.result_sheets` lays out the results, and this module only places them.
 
 Ownership: the tool writes only to sheets it created. Each carries the prefix
-:data:`dnqp.schema.RESULT_PREFIX` and the marker text :data:`MARKER` in its cell A1; a sheet with a
+:data:`dnqp.workbook.schema.RESULT_PREFIX` and the marker text :data:`MARKER` in its cell A1; a sheet with a
 result sheet's name but without the marker is the user's, and the action stops with a message
 instead of overwriting it. Input sheets are only read.
 """
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from . import __version__, schema
-from .errors import DnqpError, internal_message
-from .inputs import InputError, parse_grids
-from .layout import result_blocks, sheet_cells
+from .. import __version__
+from ..workbook import schema
+from ..errors import DnqpError, internal_message
+from ..workbook.grid import InputError, parse_grids
+from ..workbook.blocks import result_blocks, sheet_cells
 
 __all__ = ["run_analysis", "validate_data", "clear_results"]
 

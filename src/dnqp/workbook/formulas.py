@@ -117,7 +117,7 @@ _TABLES = {spec.name: spec for spec in (schema.INDICATORS, schema.DIMENSIONS, sc
 
 # (key, title, spill size from the shape, formula). Title None: the formula sits under the previous one.
 # In a formula, {NAME} is a catalogue function, {key#} the spill of block ``key``, {Table} an input table
-# (its name from dnqp.schema) and {setting:name} the value of a setting of the Settings table.
+# (its name from dnqp.workbook.schema) and {setting:name} the value of a setting of the Settings table.
 _BLOCKS: tuple[tuple[str, str | None, object, str], ...] = (
     ("weights", "Entropy weights (ENTROPY_WEIGHTS)", lambda s: (s.indicators + 1, 4),
      "{ENTROPY_WEIGHTS}({data#},{directions#},{setting:shift})"),
@@ -156,7 +156,7 @@ _PLACEHOLDER = re.compile(r"\{(setting:)?(\w+)(#?)\}")
 
 
 def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False) -> list[Formula]:
-    """The Analysis sheet's formulas for a template with these input sheets (see :mod:`dnqp.template`).
+    """The Analysis sheet's formulas for a template with these input sheets (see :mod:`dnqp.workbook.template`).
 
     Blocks sit side by side from column A, each anchored on row :data:`FORMULA_ROW`, so a year added to
     the inputs only lengthens them; untitled formulas sit under the previous one.

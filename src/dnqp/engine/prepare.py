@@ -17,7 +17,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, DirectionError, SettingsError, TransformError
+from ..errors import DataError, DirectionError, SettingsError, TransformError
 
 __all__ = [
     "MISSING_MARKERS",

@@ -1,6 +1,6 @@
 """Workbook files: reading a filled template (openpyxl), writing templates and results (XlsxWriter).
 
-A thin shell around the pure :mod:`dnqp.inputs`, :mod:`dnqp.template` and :mod:`dnqp.layout`. The input
+A thin shell around the pure :mod:`dnqp.workbook.grid`, :mod:`dnqp.workbook.template` and :mod:`dnqp.workbook.blocks`. The input
 workbook is only ever opened for reading; every file is written to a temporary file in the target's
 folder and moved into place with :func:`os.replace`, so a reader never sees half a file.
 """
@@ -22,12 +22,12 @@ from pathlib import Path
 from defusedxml import DefusedXmlException as _DefusedXmlException
 
 from . import schema
-from .analysis import ANALYSIS_SHEETS, FORMULA_ROW, TITLE_ROW, analysis_formulas
-from .errors import DataError
-from .filecheck import MAX_CELLS, MAX_ROWS, check_workbook_file
-from .inputs import StudyInputs, UncomputedFormula, parse_grids
-from .layout import RESULT_SHEETS, Block, place, result_blocks
-from .study import StudyResult
+from .formulas import ANALYSIS_SHEETS, FORMULA_ROW, TITLE_ROW, analysis_formulas
+from ..errors import DataError
+from .safety import MAX_CELLS, MAX_ROWS, check_workbook_file
+from .grid import StudyInputs, UncomputedFormula, parse_grids
+from .blocks import RESULT_SHEETS, Block, place, result_blocks
+from ..engine.study import StudyResult
 
 __all__ = ["read_grids", "read_workbook", "write_template", "write_results", "atomic_path", "same_file",
            "is_results_workbook", "RESULTS_KEYWORD", "PARTIAL_SUFFIX"]
@@ -71,10 +71,10 @@ def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
     """The cell values of the template's input sheets, first row and column = A1.
 
     Values are the ones Excel saved (``data_only``); a formula cell without a saved value becomes an
-    :class:`~dnqp.inputs.UncomputedFormula`. The file is opened read-only and never written. It is first
-    checked by :func:`dnqp.filecheck.check_workbook_file` (encrypted, truncated, not a workbook, zip or XML
-    bombs), and each sheet is read row by row up to :data:`~dnqp.filecheck.MAX_ROWS` rows and
-    :data:`~dnqp.filecheck.MAX_CELLS` cells.
+    :class:`~dnqp.workbook.grid.UncomputedFormula`. The file is opened read-only and never written. It is first
+    checked by :func:`dnqp.workbook.safety.check_workbook_file` (encrypted, truncated, not a workbook, zip or XML
+    bombs), and each sheet is read row by row up to :data:`~dnqp.workbook.safety.MAX_ROWS` rows and
+    :data:`~dnqp.workbook.safety.MAX_CELLS` cells.
     """
     import openpyxl
 
@@ -119,7 +119,7 @@ def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
 
 
 def read_workbook(path: str | os.PathLike) -> StudyInputs:
-    """Read and check a filled template: :func:`read_grids` then :func:`dnqp.inputs.parse_grids`."""
+    """Read and check a filled template: :func:`read_grids` then :func:`dnqp.workbook.grid.parse_grids`."""
     return parse_grids(read_grids(path))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import ConstantIndicatorError, DataError, SettingsError
+from ..errors import ConstantIndicatorError, DataError, SettingsError
 from .prepare import MAX_MAGNITUDE, as_numeric, check_labels, parse_directions, row_label
 
 __all__ = ["EntropyResult", "entropy_weights", "STANDARDIZE", "CONVENTIONS"]

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from .errors import CollinearityError, DataError, ModelError, SettingsError
+from ..errors import CollinearityError, DataError, ModelError, SettingsError
 from .prepare import as_numeric, row_label
 
 __all__ = [

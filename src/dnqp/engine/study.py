@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .entropy import CONSTANT_POLICIES, CONVENTIONS, STANDARDIZE, EntropyResult, entropy_weights
-from .errors import ConstantIndicatorError, DataError, SettingsError
+from ..errors import ConstantIndicatorError, DataError, SettingsError
 from .prepare import IMPUTE_METHODS, TRANSFORMS, ImputeResult, impute, parse_direction, row_label, transform
 from .regression import STARS, OLSResult, _cov_name, describe, model_table, ols, vif
 
@@ -265,7 +265,7 @@ def run_study(
 
     Examples
     --------
-    >>> from dnqp.sample import DIMENSION_LABELS, load_sample
+    >>> from dnqp.engine.sample import DIMENSION_LABELS, load_sample
     >>> s = load_sample()   # illustrative Zhanjiang-like data, 2010–2024
     >>> r = run_study(s["indicators"], s["data"], s["variables"], s["model"], dimension_labels=DIMENSION_LABELS)
     >>> list(r.index.columns), r.baseline.nobs, r.baseline.df_resid

@@ -2,7 +2,7 @@
 
 :func:`parse_grids` takes every input sheet as a 2-D list of cell values whose first row and column are
 A1 (what openpyxl's ``values_only`` rows or xlwings' ``sheet.used_range.value`` give), locates each
-table at its :mod:`dnqp.schema` anchor, coerces the cells and checks them. Every problem names its
+table at its :mod:`dnqp.workbook.schema` anchor, coerces the cells and checks them. Every problem names its
 cell (``Data!C7 (indicator A2, 2014): '12%' is not a number …``) and all of them are collected before
 :class:`InputError` is raised, so an analyst can fix the workbook in one pass.
 """
@@ -19,9 +19,9 @@ import pandas as pd
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
 
 from . import schema
-from .errors import DataError, DirectionError, SettingsError
-from .prepare import coerce_cell, parse_direction, row_label
-from .study import ROLES, Settings, StudyResult, run_study
+from ..errors import DataError, DirectionError, SettingsError
+from ..engine.prepare import coerce_cell, parse_direction, row_label
+from ..engine.study import ROLES, Settings, StudyResult, run_study
 
 __all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
            "settings_from_table"]
