@@ -261,3 +261,102 @@ def test_the_cli_shows_the_traceback_with_debug_only(sample_xlsx):
     debug = subprocess.run([sys.executable, "-c", code, "--debug"], capture_output=True, text=True, timeout=120)
     assert debug.returncode != 0 and "Traceback (most recent call last)" in debug.stderr
     assert "RuntimeError: planted bug" in debug.stderr and "boom" in debug.stderr
+
+
+@pytest.mark.parametrize("name", ["dnqp.excel.number_formats", "dnqp.excel.server.requests",
+                                  "dnqp.excel.server.config"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+# ---- the desktop path: Excel (COM) compares sheet names without case, as Office.js does -----------
+
+class _Cell:
+    def __init__(self, sheet, key):
+        self.sheet, self.key = sheet, key
+
+    @property
+    def value(self):
+        return self.sheet.cells.get(self.key)
+
+    @value.setter
+    def value(self, v):
+        self.sheet.cells[self.key] = v
+
+
+class _Sheet:
+    """The little of xlwings' COM Sheet that the ribbon's writing uses."""
+
+    def __init__(self, book, name, a1=None):
+        self.book, self.name, self.cells, self.formats = book, name, {"A1": a1}, []
+
+    def __getitem__(self, address):
+        return _Cell(self, address)
+
+    def range(self, first, last=None):
+        sheet = self
+
+        class _Range:
+            @property
+            def value(self):
+                return None
+
+            @value.setter
+            def value(self, v):
+                sheet.cells[first] = v
+
+            @property
+            def number_format(self):
+                return None
+
+            @number_format.setter
+            def number_format(self, f):
+                sheet.formats.append((first, last or first, f))
+
+        return _Range()
+
+    def clear(self):
+        self.cells, self.formats = {}, []
+
+
+class _Sheets(list):
+    def add(self, name, after=None):
+        if any(s.name.casefold() == name.casefold() for s in self):  # what Excel's COM answers
+            raise RuntimeError(f"(-2146827284, 'That name is already taken. Try a different one.')  {name}")
+        sheet = _Sheet(self, name)
+        self.append(sheet)
+        return sheet
+
+
+class _DesktopBook:
+    def __init__(self, *names_and_a1):
+        self.sheets = _Sheets(_Sheet(self, n, a1) for n, a1 in names_and_a1)
+        self.app = SimpleNamespace(engine=SimpleNamespace(name="excel"))
+
+
+@pytest.mark.parametrize("name", ["DNQP_Weights", "dnqp_weights", "DNQP_LOG", "dnqp_log"])
+def test_desktop_leaves_a_user_sheet_named_like_a_result_sheet_in_another_case_alone(name):
+    import xlwings as xw
+
+    from dnqp.excel.ribbon import write_sheets
+
+    book = _DesktopBook(("Data", "Year"), (name, "my notes"))
+    with pytest.raises(xw.XlwingsError) as info:
+        write_sheets(book, {"Weights": [["w"]], "Log": [["l"]]})
+    assert str(info.value) == (f"the sheet {name} was not created by dnqp, so it is left alone: rename or move "
+                               "it, then run again")
+    assert [s.name for s in book.sheets] == ["Data", name] and book.sheets[1].cells == {"A1": "my notes"}
+
+
+def test_desktop_rewrites_its_own_sheet_whatever_its_case_and_formats_rectangles():
+    from dnqp.excel.ribbon import FIRST_ROW, MARKER, write_sheets
+
+    book = _DesktopBook(("Data", "Year"), ("DNQP_WEIGHTS", MARKER))
+    written = write_sheets(book, {"Weights": [["w", "x"], [0.5, 0.25], [0.5, 0.75]]},
+                           {"Weights": [(1, 0, "0.00"), (1, 1, "0.00"), (2, 0, "0.00"), (2, 1, "0.00")]})
+    assert written == ["DNQP_WEIGHTS"] and len(book.sheets) == 2  # reused, not added
+    assert book.sheets[1].formats == [((FIRST_ROW + 1, 1), (FIRST_ROW + 2, 2), "0.00")]  # one COM call
