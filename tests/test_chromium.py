@@ -169,6 +169,15 @@ def test_run_analysis_end_to_end(browser, served):
     assert page.evaluate("globalThis.__officeStub.press('dnqp-run-analysis')") is True
     assert page.evaluate("globalThis.__officeStub.dialogs") == []
     assert [s["name"] for s in page.evaluate("globalThis.__officeStub.snapshot()")] == list(book)
+
+    # Validate data writes dnqp_Checks; Clear results deletes every sheet dnqp made, and only those.
+    assert page.evaluate("globalThis.__officeStub.press('dnqp-validate-data')") is True
+    checks = {s["name"]: s for s in page.evaluate("globalThis.__officeStub.snapshot()")}[schema.RESULT_PREFIX + "Checks"]
+    assert checks["values"][0][0] == MARKER and checks["values"][2] == ["Kind", "Cell", "Message"]
+    assert [r[0] for r in checks["values"][3:]][-1] == "ok"
+    assert page.evaluate("globalThis.__officeStub.press('dnqp-clear-results')") is True
+    assert [s["name"] for s in page.evaluate("globalThis.__officeStub.snapshot()")] == list(grids)
+    assert page.evaluate("globalThis.__officeStub.dialogs") == []
     assert errors == [] and foreign == []
     page.close()
 
