@@ -360,3 +360,10 @@ def test_desktop_rewrites_its_own_sheet_whatever_its_case_and_formats_rectangles
                            {"Weights": [(1, 0, "0.00"), (1, 1, "0.00"), (2, 0, "0.00"), (2, 1, "0.00")]})
     assert written == ["DNQP_WEIGHTS"] and len(book.sheets) == 2  # reused, not added
     assert book.sheets[1].formats == [((FIRST_ROW + 1, 1), (FIRST_ROW + 2, 2), "0.00")]  # one COM call
+
+
+def test_the_task_pane_registers_the_number_formats_callback_the_ribbon_calls():
+    from dnqp.excel.number_formats import CALLBACK
+
+    page = (routes.WEB / "taskpane.html").read_text(encoding="utf-8")
+    assert f"async function {CALLBACK}(context, sheets)" in page and f"registerCallback({CALLBACK});" in page
