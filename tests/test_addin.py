@@ -1,5 +1,6 @@
-"""The desktop add-in: committed VBA wrappers, ribbon XML and config of dnqp.xlam, manifest, install."""
+"""The desktop add-in: VBA project (read back by oletools), ribbon XML and config of dnqp.xlam, manifest, install."""
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -9,8 +10,8 @@ from xml.etree import ElementTree as ET
 import pytest
 
 import dnqp
-from dnqp.excel import functions as udfs
-from dnqp.excel import addin
+from dnqp import udfs
+from dnqp.excel import addin, ribbon
 from dnqp.errors import DnqpError
 from dnqp.excel.server import manifest_xml
 
@@ -30,6 +31,68 @@ def test_bas_matches_the_decorators():
         in committed
 
 
+REBUILD = "addin/dnqp.xlam is stale: run `dnqp addin build` (python -m dnqp.excel.addin build) and commit addin/"
+
+
+def _olevba(path) -> dict[str, str]:
+    """Module name → source, as oletools' olevba (an independent MS-OVBA reader) extracts them."""
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(path))
+    try:
+        return {stream.split("/")[-1]: code.replace("\r\n", "\n")
+                for _, stream, _, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # olevba on pyparsing 3.3
+def test_vba_project_read_by_olevba(tmp_path):
+    """The modules, one wrapper per catalogue function, and a callback per ribbon button, as olevba reads them."""
+    modules = _olevba(ADDIN / "dnqp.xlam")
+    template = tmp_path / "template_vbaProject.bin"
+    with zipfile.ZipFile(addin._template()) as z:
+        template.write_bytes(z.read("xl/vbaProject.bin"))
+    xlwings_modules = _olevba(template)
+    assert {"xlwings", "Dictionary", "RibbonMyAddin", "ThisWorkbook"} <= set(xlwings_modules)
+    # xlwings' own modules are kept as they are, and dnqp adds two.
+    assert list(modules) == list(xlwings_modules) + [addin.UDF_VBA_MODULE, addin.RIBBON_MODULE]
+    for name, code in xlwings_modules.items():
+        assert modules[name] == code, name
+
+    wrappers = modules[addin.UDF_VBA_MODULE]
+    assert wrappers == (ADDIN / "dnqp_udfs.bas").read_text(encoding="utf-8").replace("\r\n", "\n"), REBUILD
+    defined = re.findall(r"^Function (\w+)\(", wrappers, flags=re.M)
+    assert sorted(defined) == sorted(udfs.__all__), REBUILD
+    for name in udfs.__all__:
+        assert f'XLPy.CallUDF("dnqp.udfs", "{name}", ' in wrappers
+
+    with zipfile.ZipFile(ADDIN / "dnqp.xlam") as z:
+        ui = ET.fromstring(z.read("customUI/customUI.xml"))
+    callbacks = {}
+    for button in ui.iter(CUI + "button"):
+        module, _, sub = button.get("onAction").partition(".")
+        body = re.search(rf"^Sub {sub}\(control As IRibbonControl\)\n(.*?)^End Sub", modules[module],
+                         flags=re.M | re.S)
+        assert body, f"no callback {button.get('onAction')} for the button {button.get('label')}"
+        [action] = re.findall(r"""^\s+RunPython "import dnqp;dnqp\.main\('(\w+)'\)"$""", body.group(1), flags=re.M)
+        callbacks[button.get("label")] = action
+    assert callbacks == {"Run analysis": "run_analysis", "Validate data": "validate_data",
+                         "Clear results": "clear_results"}
+    assert set(callbacks.values()) == set(ribbon.__all__), REBUILD
+
+
+def test_vba_project_has_no_performance_cache():
+    """MS-OVBA 2.3.4.1: _VBA_PROJECT is Reserved1 0x61CC, Version 0xFFFF, Reserved2, Reserved3 and no cache."""
+    import olefile
+
+    with zipfile.ZipFile(ADDIN / "dnqp.xlam") as z, olefile.OleFileIO(z.read("xl/vbaProject.bin")) as ole:
+        cache = ole.openstream("VBA/_VBA_PROJECT").read()
+        project = ole.openstream("PROJECT").read().decode("cp1252")
+    assert cache[:5] == b"\xcc\x61\xff\xff\x00" and len(cache) == 7
+    assert f"Module={addin.UDF_VBA_MODULE}\r\n" in project and f"Module={addin.RIBBON_MODULE}\r\n" in project
+
+
 def test_xlam_ribbon_and_config():
     with zipfile.ZipFile(ADDIN / "dnqp.xlam") as z:
         ui = ET.fromstring(z.read("customUI/customUI.xml"))
@@ -40,11 +103,8 @@ def test_xlam_ribbon_and_config():
         assert "xl/vbaProject.bin" in z.namelist()
     [tab] = ui.iter(CUI + "tab")
     assert tab.get("label") == "DNQP"
-    [button] = tab.iter(CUI + "button")
-    assert button.get("label") == "Run analysis"
-    # The template's callback runs "import <add-in name>;<add-in name>.main()", i.e. dnqp.main().
-    assert button.get("onAction") == "RibbonMyAddin.RunMain"
-    assert callable(dnqp.main)
+    assert [b.get("label") for b in tab.iter(CUI + "button")] == ["Run analysis", "Validate data", "Clear results"]
+    assert all(b.get("supertip") and b.get("imageMso") for b in tab.iter(CUI + "button"))
     assert "customUI/customUI.xml" in rels
     assert [s.get("name") for s in workbook.iter(MAIN + "sheet")] == ["myaddin.conf"]
     config = {}
@@ -63,9 +123,38 @@ def test_build_is_reproducible_and_matches_the_committed_files(tmp_path):
     b = addin.build_xlam(tmp_path / "b.xlam").read_bytes()
     assert a == b
     with zipfile.ZipFile(tmp_path / "a.xlam") as fresh, zipfile.ZipFile(ADDIN / "dnqp.xlam") as committed:
-        for name in ("customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"):
-            assert fresh.read(name) == committed.read(name), name
+        assert fresh.namelist() == committed.namelist(), REBUILD
+        for name in fresh.namelist():
+            assert fresh.read(name) == committed.read(name), f"{name}: {REBUILD}"
     assert (ADDIN / "manifest.xml").read_text(encoding="utf-8") == manifest_xml("https://localhost:8000")
+
+
+class _Book:
+    def __init__(self):
+        self.alerts = []
+        self.app = self
+
+    def alert(self, text, title):
+        self.alerts.append((title, text))
+
+
+def test_main_runs_the_ribbon_action(monkeypatch):
+    import xlwings as xw
+
+    book, ran = _Book(), []
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    monkeypatch.setattr(ribbon, "validate_data", lambda b: ran.append(b))
+    dnqp.main("validate_data")
+    assert ran == [book] and book.alerts == []
+
+    def fails(b):
+        raise xw.XlwingsError("every sheet of the workbook is a dnqp result sheet")
+
+    monkeypatch.setattr(ribbon, "clear_results", fails)
+    dnqp.main("clear_results")
+    assert book.alerts == [("dnqp", "every sheet of the workbook is a dnqp result sheet")]
+    with pytest.raises(DnqpError, match="^unknown ribbon action 'export': use one of run_analysis, "):
+        dnqp.main("export")
 
 
 def test_manifest_is_a_valid_office_manifest():
