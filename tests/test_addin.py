@@ -77,9 +77,9 @@ def test_vba_project_read_by_olevba(tmp_path):
         assert body, f"no callback {button.get('onAction')} for the button {button.get('label')}"
         [action] = re.findall(r"""^\s+RunPython "import dnqp;dnqp\.main\('(\w+)'\)"$""", body.group(1), flags=re.M)
         callbacks[button.get("label")] = action
-    assert callbacks == {"Run analysis": "run_analysis", "Validate data": "validate_data",
-                         "Clear results": "clear_results"}
-    assert set(callbacks.values()) == set(ribbon.__all__), REBUILD
+    assert {"Run analysis": "run_analysis", "Validate data": "validate_data",
+            "Clear results": "clear_results"}.items() <= callbacks.items()
+    assert sorted(callbacks.values()) == sorted(ribbon.__all__), REBUILD  # a new action: its button after a rebuild
 
 
 def test_vba_project_has_no_performance_cache():
@@ -103,7 +103,7 @@ def test_xlam_ribbon_and_config():
         assert "xl/vbaProject.bin" in z.namelist()
     [tab] = ui.iter(CUI + "tab")
     assert tab.get("label") == "DNQP"
-    assert [b.get("label") for b in tab.iter(CUI + "button")] == ["Run analysis", "Validate data", "Clear results"]
+    assert [b.get("label") for b in tab.iter(CUI + "button")][:3] == ["Run analysis", "Validate data", "Clear results"]
     assert all(b.get("supertip") and b.get("imageMso") for b in tab.iter(CUI + "button"))
     assert "customUI/customUI.xml" in rels
     assert [s.get("name") for s in workbook.iter(MAIN + "sheet")] == ["myaddin.conf"]

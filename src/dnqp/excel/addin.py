@@ -228,8 +228,8 @@ def generate_bas(modules: str = UDF_MODULES) -> str:
     have ``XLWINGS_ON_SERVER=true`` (nor have imported xlwings the other way).
     """
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
-    out = subprocess.run([sys.executable, "-c", _BAS_SCRIPT, modules, UDF_VBA_MODULE], capture_output=True, text=True, env=env,
-                         encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", _BAS_SCRIPT, modules, UDF_VBA_MODULE], capture_output=True,
+                         text=True, env=env, encoding="utf-8")
     if out.returncode != 0:
         raise DnqpError(f"could not generate the VBA wrappers: {out.stderr.strip().splitlines()[-1]}")
     return out.stdout.replace("\r\n", "\n")
@@ -267,10 +267,9 @@ def install(system: str | None = None, home: Path | None = None) -> str:
     """Copy a freshly built dnqp.xlam to Excel's start-up folder; returns a one-line report."""
     folder = startup_folder(system, home)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "dnqp.xlam"
-    built = build_xlam(folder / "dnqp.xlam.tmp")
-    shutil.move(built, target)
-    return f"installed {target}: restart Excel; the DNQP tab runs the study, the functions come from {UDF_MODULES}"
+    target = build_xlam(folder / "dnqp.xlam")  # atomic: a failed build leaves the installed add-in as it was
+    labels = ", ".join(b["label"] for b in buttons())
+    return f"installed {target}: restart Excel; the DNQP tab has {labels}; the functions come from {UDF_MODULES}"
 
 
 if __name__ == "__main__":  # python -m dnqp.excel.addin build [DIR]
