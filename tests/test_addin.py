@@ -188,3 +188,28 @@ def test_import_dnqp_does_not_import_xlwings():
     code = "import sys, dnqp; print('xlwings' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # olevba on pyparsing 3.3
+def test_a_new_ribbon_action_gets_a_button_and_a_callback(tmp_path, monkeypatch):
+    """The build follows dnqp.excel.ribbon.__all__: a new action is a button and a VBA callback after a rebuild."""
+    def export_word(book):
+        """Write the study's tables to a Word file."""
+
+    monkeypatch.setattr(ribbon, "__all__", [*ribbon.__all__, "export_word"])
+    monkeypatch.setattr(ribbon, "export_word", export_word, raising=False)
+    built = addin.build_xlam(tmp_path / "dnqp.xlam")
+    with zipfile.ZipFile(built) as z:
+        ui = ET.fromstring(z.read("customUI/customUI.xml"))
+    button = [b for b in ui.iter(CUI + "button")][-1]
+    assert (button.get("label"), button.get("onAction")) == ("Export word", f"{addin.RIBBON_MODULE}.ExportWord")
+    assert button.get("supertip") == "Write the study's tables to a Word file."
+    code = _olevba(built)[addin.RIBBON_MODULE]
+    assert "Sub ExportWord(control As IRibbonControl)\n    RunPython \"import dnqp;dnqp.main('export_word')\"\n" in code
+
+
+def test_build_without_pyopenvba_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyopenvba", None)
+    with pytest.raises(DnqpError, match=r"^building dnqp.xlam needs pyOpenVBA: pip install 'dnqp\[addin\]'$"):
+        addin.build_xlam(tmp_path / "dnqp.xlam")
+    assert not (tmp_path / "dnqp.xlam").exists()
