@@ -1,5 +1,6 @@
 """The desktop add-in: VBA project (read back by oletools), ribbon XML and config of dnqp.xlam, manifest, install."""
 
+import logging
 import re
 import subprocess
 import sys
@@ -34,26 +35,42 @@ def test_bas_matches_the_decorators():
 REBUILD = "addin/dnqp.xlam is stale: run `dnqp addin build` (python -m dnqp.excel.addin build) and commit addin/"
 
 
-def _olevba(path) -> dict[str, str]:
-    """Module name → source, as oletools' olevba (an independent MS-OVBA reader) extracts them."""
+def _olevba(path, stomping: bool = False) -> dict[str, str]:
+    """Module name → source, as oletools' olevba (an independent MS-OVBA reader) extracts them.
+
+    With ``stomping``, also olevba's check that each module's p-code, where present, matches its source
+    (VBA stomping); it needs the vbaProject.bin on disk, which ``path`` then is.
+    """
     from oletools.olevba import VBA_Parser
 
     parser = VBA_Parser(str(path))
     try:
-        return {stream.split("/")[-1]: code.replace("\r\n", "\n")
-                for _, stream, _, code in parser.extract_macros()}
+        modules = {stream.split("/")[-1]: code.replace("\r\n", "\n")
+                   for _, stream, _, code in parser.extract_macros()}
+        if stomping:
+            assert parser.detect_vba_stomping() is False
+        return modules
     finally:
         parser.close()
 
 
+def _vba_bin(xlam, folder) -> Path:
+    with zipfile.ZipFile(xlam) as z:
+        path = Path(folder) / f"{Path(xlam).stem}_vbaProject.bin"
+        path.write_bytes(z.read("xl/vbaProject.bin"))
+    return path
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # olevba on pyparsing 3.3
-def test_vba_project_read_by_olevba(tmp_path):
+def test_vba_project_read_by_olevba(tmp_path, caplog):
     """The modules, one wrapper per catalogue function, and a callback per ribbon button, as olevba reads them."""
-    modules = _olevba(ADDIN / "dnqp.xlam")
-    template = tmp_path / "template_vbaProject.bin"
-    with zipfile.ZipFile(addin._template()) as z:
-        template.write_bytes(z.read("xl/vbaProject.bin"))
-    xlwings_modules = _olevba(template)
+    caplog.set_level(logging.WARNING, logger="olevba")
+    modules = _olevba(_vba_bin(ADDIN / "dnqp.xlam", tmp_path), stomping=True)
+    assert list(_olevba(ADDIN / "dnqp.xlam")) == list(modules)  # the same project, read from the add-in itself
+    # olevba checks each dir stream record it parses and logs a mismatch (e.g. a misplaced MODULE record).
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+            and "cannot be detected for files in memory" not in r.getMessage()] == []
+    xlwings_modules = _olevba(_vba_bin(addin._template(), tmp_path))
     assert {"xlwings", "Dictionary", "RibbonMyAddin", "ThisWorkbook"} <= set(xlwings_modules)
     # xlwings' own modules are kept as they are, and dnqp adds two.
     assert list(modules) == list(xlwings_modules) + [addin.UDF_VBA_MODULE, addin.RIBBON_MODULE]
