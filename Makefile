@@ -10,11 +10,11 @@ BENCH_STAMP := $(VENV)/.installed-dnqp-bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server,docs]'
 	touch $(STAMP)
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server,bench]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server,docs,bench]'
 	touch $(BENCH_STAMP)
 
 install: $(STAMP)
