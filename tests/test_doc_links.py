@@ -24,8 +24,18 @@ HTML = re.compile(r"""<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*["']([^"']+)["']"""
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.M)
 
 
+#: Documents in docs/ that are not pages of the site but drafts of a file at the root: their links are relative
+#: to the root (mkdocs.yml's ``exclude_docs`` leaves ``_*.md`` out of the site).
+ROOT_DRAFTS = ("_readme_proposal.md",)
+
+
 def documents() -> list[Path]:
     return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def base_of(document: Path) -> Path:
+    """The folder the document's relative links start from."""
+    return ROOT if document.name in ROOT_DRAFTS else document.parent
 
 
 def prose(text: str) -> str:
@@ -57,15 +67,16 @@ def anchors(path: Path) -> set[str]:
     return out
 
 
-def problems(document: Path, root: Path = ROOT) -> list[str]:
-    """One line per broken relative link of ``document``."""
+def problems(document: Path, root: Path = ROOT, base: Path | None = None) -> list[str]:
+    """One line per broken relative link of ``document`` (relative to ``base``, by default its folder)."""
+    base = document.parent if base is None else base
     out = []
     for target in links(document.read_text(encoding="utf-8")):
         if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):  # https:, mailto:, …: not a file of the repository
             continue
         path_part, _, anchor = target.partition("#")
         path_part = unquote(path_part)
-        dest = (document.parent / path_part).resolve() if path_part else document.resolve()
+        dest = (base / path_part).resolve() if path_part else document.resolve()
         where = f"{document.relative_to(root)}: link {target!r}"
         if path_part.startswith("/"):
             out.append(f"{where} is absolute: use a path relative to the document")
@@ -80,7 +91,7 @@ def problems(document: Path, root: Path = ROOT) -> list[str]:
 
 @pytest.mark.parametrize("document", documents(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_relative_links_lead_to_files_of_the_repository(document):
-    assert problems(document) == []
+    assert problems(document, base=base_of(document)) == []
 
 
 def test_the_documents_are_there():
