@@ -34,4 +34,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.bench --output BENCHMARKS.md
 
 clean:
-	rm -rf $(VENV) out build src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) out build site src/*.egg-info .pytest_cache .hypothesis
