@@ -3,6 +3,8 @@
 The engine is pure (DataFrames in, frozen results out). Excel formulas (:mod:`dnqp.udfs`), ribbon
 scripts, the ``dnqp`` command line and the server are thin shells over it.
 
+Examples
+--------
 >>> import dnqp
 >>> sorted(n for n in dnqp.__all__ if not n[0].isupper())[:4]
 ['as_numeric', 'coerce_cell', 'coerce_frame', 'describe']
