@@ -55,6 +55,10 @@ MODEL_ROWS = {
     "f": ("f", "f-test", "f test", "f-statistic", "f statistic", "f-stat", "f值", "f统计量"),
     "prob_f": ("prob > f", "prob>f", "p(f)", "f p-value", "prob (f)", "f检验p值"),
 }
+#: Rows of a table that are neither terms nor checked statistics (skipped).
+IGNORED_ROWS = ("mean vif", "root mse", "aic", "bic", "log likelihood", "controls", "control variables",
+                "region fe", "year fe", "individual fe", "time fe", "province fe", "city fe", "控制变量",
+                "地区固定效应", "年份固定效应", "个体固定效应", "时间固定效应", "省份固定效应", "城市固定效应")
 #: Terms that are the constant (not counted in k).
 CONSTANT_NAMES = ("_cons", "cons", "const", "constant", "intercept", "c", "常数项", "常数")
 
@@ -235,7 +239,71 @@ def _read(row_label: str, cell, padded: bool, what: str) -> Printed | None:
         raise DataError(f"{row_label}: the {what} {str(cell).strip()!r} is not a printed number") from None
 
 
-def audit_table(rows: Sequence[Sequence], *, levels: Sequence[float] = STARS, padded: bool = True) -> AuditResult:
+def _split_cell(cell) -> tuple:
+    """A cell holding a coefficient and its statistic on two lines ("2.7704**\\n(2.90)") → its two parts."""
+    if isinstance(cell, str):
+        parts = cell.replace("（", "(").replace("）", ")").split()
+        if len(parts) == 2 and parts[1].startswith("("):
+            return parts[0], parts[1]
+    return cell, None
+
+
+def _is_esttab(rows: list[list], h: int) -> bool:
+    """Whether the table has one column per model, statistics in parentheses under the coefficients."""
+    for row in rows[h + 1:]:
+        for cell in row[1:]:
+            text = str(cell).strip().replace("（", "(").replace("）", ")") if cell is not None else ""
+            if text.startswith("(") and text.rstrip("*").endswith(")") or _split_cell(cell)[1] is not None:
+                return True
+    return False
+
+
+def _audit_models(rows: list[list], h: int, levels: tuple[float, ...], padded: bool, stat: str) -> AuditResult:
+    """An esttab-style table: each model column becomes a long table audited on its own."""
+    if stat not in ("t", "se"):
+        raise DataError(f"the statistic in parentheses must be t or se, not {stat!r}")
+    header = rows[h]
+    width = max(len(r) for r in rows)
+    names = [str(header[j]).strip() if j < len(header) and header[j] is not None and str(header[j]).strip()
+             else f"({j})" for j in range(1, width)]
+    per_model: list[list[list]] = [[["term", "coef", stat]] for _ in names]
+    pending = None
+    for row in rows[h + 1:]:
+        label = "" if not row or row[0] is None else str(row[0]).strip()
+        cells = [row[j] if j < len(row) else None for j in range(1, width)]
+        if label and _model_key(label) is None and _key(label) not in IGNORED_ROWS:
+            split = [_split_cell(c) for c in cells]
+            for m, (coef, second) in enumerate(split):
+                per_model[m].append([label, coef, second])
+            pending = None if any(sec is not None for _, sec in split) else label
+        elif label:
+            for m, c in enumerate(cells):
+                per_model[m].append([label, c])
+            pending = None
+        elif pending is not None:
+            for m, c in enumerate(cells):
+                per_model[m][-1][2] = c
+            pending = None
+    findings, checks, terms = [], 0, 0
+    results = []
+    for name, table in zip(names, per_model):
+        if not any(len(r) > 1 and r[1] is not None and str(r[1]).strip() for r in table[1:]):
+            continue
+        r = _audit_long(table, 0, {"coef": 1, stat: 2}, levels, padded)
+        results.append(r)
+        checks += r.checks
+        terms += r.terms
+        findings += [Finding(f"{name} {f.item}", f.check, f.printed, f.low, f.high, f"{name} — {f.line}")
+                     for f in r.findings]
+    if not results:
+        raise DataError("the table's model columns hold no coefficients")
+    first = results[0]
+    return AuditResult(tuple(findings), checks, terms, first.nobs, first.k,
+                       first.df_resid if all(r.df_resid == first.df_resid for r in results) else None)
+
+
+def audit_table(rows: Sequence[Sequence], *, levels: Sequence[float] = STARS, padded: bool = True,
+                stat: str = "t") -> AuditResult:
     """Check a published regression table's t, p, stars, F, adjusted R² and Prob > F for slips beyond rounding.
 
     Parameters
@@ -249,6 +317,9 @@ def audit_table(rows: Sequence[Sequence], *, levels: Sequence[float] = STARS, pa
         The star thresholds, largest first (default 0.10, 0.05, 0.01).
     padded : bool
         Read trailing zeros as possible padding (default), so 0.0140 may be a padded 0.014.
+    stat : {"t", "se"}
+        In a table with one column per model (esttab layout: the coefficient, then its statistic in
+        parentheses on the row below or on a second line of the cell), what the parentheses hold.
 
     Returns
     -------
@@ -269,12 +340,19 @@ def audit_table(rows: Sequence[Sequence], *, levels: Sequence[float] = STARS, pa
     F-test: printed 56.19, but R² = 0.9643 with N = 15, k = 6 gives F ∈ [35.96, 36.07]
     """
     rows = [list(r) if isinstance(r, list | tuple) else [r] for r in rows]
+    levels = tuple(float(x) for x in levels)
     h, cols = _header(rows)
+    if "coef" not in cols and not cols and _is_esttab(rows, h):
+        return _audit_models(rows, h, levels, padded, stat)
+    return _audit_long(rows, h, cols, levels, padded)
+
+
+def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[float, ...],
+                padded: bool) -> AuditResult:
     if "coef" not in cols:
         raise DataError("the table has no Coef. column (a header such as Coef., coefficient or 系数)")
     if "se" not in cols and "t" not in cols:
         raise DataError("the table has neither a Std. Err. nor a t column: t cannot be recomputed or checked")
-    levels = tuple(float(x) for x in levels)
 
     terms: list[tuple[str, dict[str, Printed | None]]] = []
     model: dict[str, Printed] = {}
@@ -285,6 +363,8 @@ def audit_table(rows: Sequence[Sequence], *, levels: Sequence[float] = STARS, pa
         if not label:
             if any(c is not None and str(c).strip() for c in row):
                 continue  # a t or SE row under its coefficient in an esttab layout: not this reader's format
+            continue
+        if _key(label) in IGNORED_ROWS:
             continue
         mk = _model_key(label)
         if mk is not None:
@@ -315,7 +395,8 @@ def audit_table(rows: Sequence[Sequence], *, levels: Sequence[float] = STARS, pa
     elif f_df is not None:
         k = f_df[0]
     else:
-        k = sum(_key(t) not in CONSTANT_NAMES for t, _ in terms)
+        k = sum(_key(t) not in CONSTANT_NAMES and any(c.get(x) is not None for x in ("se", "t", "p"))
+                for t, c in terms)
     findings: list[Finding] = []
     checks = 0
     if nobs is not None:
