@@ -159,9 +159,12 @@ class AuditResult:
         """One line per inconsistency, or one line saying the table is consistent."""
         if self.findings:
             return [f.line for f in self.findings]
+        if not self.checks:
+            return ["nothing to check: give t with Std. Err., or P>|t| or stars with Observations, or F with "
+                    "R-squared and Observations"]
         df = f" (residual df = {self.df_resid})" if self.df_resid is not None else ""
-        return [f"consistent: {self.checks} printed figures of {self.terms} terms and the model statistics agree "
-                f"within their rounding{df}"]
+        return [f"consistent: all {self.checks} checks on {self.terms} term(s) and the model statistics agree "
+                f"within the printed rounding{df}"]
 
 
 def _fmt(x: float, digits: int = 4) -> str:
