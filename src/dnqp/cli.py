@@ -73,9 +73,45 @@ def _run(args) -> int:
     inputs, result = _study(workbook)
     if not args.quiet:
         print_study(result, _console())
+    docx_out, latex_out = _manuscript_paths(args, workbook, out)
     write_results(result, out, inputs)
     print(f"Results written to {out}")
+    language = getattr(result.settings, "language", "en")
+    if docx_out is not None:
+        from .workbook.docx import write_docx
+
+        write_docx(result, docx_out, inputs, language=language)
+        print(f"Word tables and figures written to {docx_out}")
+    if latex_out is not None:
+        from .workbook.latex import write_latex
+
+        write_latex(result, latex_out, inputs, language=language)
+        print(f"LaTeX tables written to {latex_out}")
     return 0
+
+
+def _manuscript_paths(args, workbook: Path, results: Path) -> tuple[Path | None, Path | None]:
+    """Where ``--docx`` / ``--latex`` write (default: beside the results, same name); checked before the run
+    writes anything. Never the input workbook."""
+    from .workbook.xlsx import same_file
+
+    paths = []
+    for option, suffix in (("docx", ".docx"), ("latex", ".tex")):
+        value = getattr(args, option, None)
+        if value is None:
+            paths.append(None)
+            continue
+        path = Path(value) if value else results.with_suffix(suffix)
+        if path.suffix.lower() != suffix:
+            raise DataError(f"{path}: the --{option} file must end in {suffix}")
+        if same_file(path, workbook) or same_file(path, results):
+            raise DataError(f"{path}: the --{option} file cannot be the input workbook or the results workbook")
+        if option == "docx":
+            from .workbook.docx import check_not_open
+
+            check_not_open(path)
+        paths.append(path)
+    return paths[0], paths[1]
 
 
 def _check(args) -> int:
@@ -155,6 +191,10 @@ def _add_run(sub) -> None:
     p.add_argument("workbook", help="a filled dnqp template (.xlsx); it is only read")
     p.add_argument("-o", "--output", help="results workbook (default: <name>_results.xlsx beside the input)")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the tables")
+    p.add_argument("--docx", nargs="?", const="", metavar="PATH",
+                   help="also write the tables and figures as a Word manuscript (default: <results>.docx)")
+    p.add_argument("--latex", nargs="?", const="", metavar="PATH",
+                   help="also write the tables as LaTeX booktabs (default: <results>.tex)")
     p.set_defaults(func=_run)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..engine.glossary import check_language, table_caption, translate_block
+from ..engine.glossary import check_language, table_caption, translate, translate_block
 from .blocks import Block, result_blocks
 from .numfmt import format_value
 
@@ -30,7 +30,8 @@ _NUMBER = re.compile(r"^Table\s+\d+\s+")
 
 @dataclass(frozen=True)
 class TextTable:
-    """A table as text: caption, header rows, body rows, which body cells are numbers (right-aligned), notes."""
+    """A table as text: numbered caption, header rows, body rows, which body cells are numbers (right-aligned),
+    notes, and the title without its number."""
 
     key: str
     caption: str
@@ -38,6 +39,7 @@ class TextTable:
     body: list[list[str]]
     numeric: list[list[bool]]
     notes: list[str]
+    title: str = ""
 
     @property
     def width(self) -> int:
@@ -93,8 +95,9 @@ def _text_table(b: Block, number: int, language: str) -> TextTable:
         body.append(cells)
         numeric.append(nums)
     header = [[format_value(c) if c is not None else "" for c in r] + [""] * (width - len(r)) for r in t.header]
-    return TextTable(b.key, table_caption(number, _NUMBER.sub("", b.title), language), header, body, numeric,
-                     list(t.notes))
+    title = _NUMBER.sub("", b.title)
+    return TextTable(b.key, table_caption(number, title, language), header, body, numeric, list(t.notes),
+                     translate(title, language))
 
 
 def manuscript_tables(result, inputs=None, language: str = "en") -> list[TextTable]:

@@ -5,7 +5,8 @@ format (decimals, star suffixes such as ``0.0000"**"``, parentheses such as ``"(
 :func:`format_value` renders a value through such a format, so the .docx and .tex tables show exactly the
 figures of the .xlsx ones. It covers the subset of the format language that dnqp writes and that users put
 on a published table: up to three sections (positive; negative; zero), quoted and backslash-escaped
-literals, ``0``/``#`` digit placeholders, a thousands comma, ``%`` and ``General``.
+literals, ``0``/``#`` digit placeholders, a thousands comma, ``%`` and ``General``. One departure from
+Excel, as manuscripts print: a negative number that rounds to zero shows no minus (0.0000, not -0.0000).
 """
 
 from __future__ import annotations
