@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import DataError
-from .regression import STARS
+from .regression import STARS, f_from_rsquared, t_pvalue
 
 __all__ = ["Printed", "Finding", "AuditResult", "parse_printed", "audit_table", "example_table", "COLUMN_NAMES",
            "MODEL_ROWS", "CONSTANT_NAMES", "EXAMPLE"]
@@ -195,11 +195,10 @@ def _ratio(num: Printed, den: Printed) -> tuple[float, float] | None:
 
 
 def _p_of_t(low: float, high: float, df: int) -> tuple[float, float]:
-    from scipy.special import stdtr
-
+    """The p-values over a t interval (p falls as |t| grows)."""
     a_hi = max(abs(low), abs(high))
     a_lo = 0.0 if low <= 0 <= high else min(abs(low), abs(high))
-    return 2 * float(stdtr(df, -a_hi)), 2 * float(stdtr(df, -a_lo))
+    return float(t_pvalue(a_hi, df)), float(t_pvalue(a_lo, df))
 
 
 def _stars_possible(n: int, low: float, high: float, levels: Sequence[float]) -> bool:
@@ -459,8 +458,8 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
     if "r2" in model and df is not None:
         r2 = model["r2"]
 
-        def f_of(r):
-            return math.inf if r >= 1 else max(r, 0.0) / (1 - r) * df / k
+        def f_of(r):  # F rises with R²
+            return math.inf if r >= 1 else f_from_rsquared(max(r, 0.0), nobs, k)
 
         def adj_of(r):
             return 1 - (1 - r) * (nobs - 1) / df
