@@ -279,3 +279,25 @@ def test_excel_number_formats_as_text(value, fmt, shown):
 def test_a_negative_number_that_rounds_to_zero_has_no_minus():
     """A manuscript convention (Excel would show -0.0000)."""
     assert format_value(-0.00004, "0.0000") == "0.0000" and format_value(-0.004, '0.00"*"') == "0.00*"
+
+
+def test_ribbon_word_action_writes_beside_the_saved_workbook(sample_xlsx, monkeypatch):
+    import xlwings as xw
+
+    from dnqp.excel import ribbon_word
+    from dnqp.workbook.xlsx import read_grids
+
+    monkeypatch.setattr(ribbon_word, "read_grids", lambda book: read_grids(book.fullname))
+
+    class Book:  # what the action uses of an xlwings Book: its saved path (and its sheets, read above)
+        fullname = str(sample_xlsx)
+
+    out = ribbon_word.write_word(Book())
+    assert out == sample_xlsx.with_name("sample_results.docx")
+    assert len(docx.Document(out).tables) == 7
+
+    class Unsaved:
+        fullname = "Book1"
+
+    with pytest.raises(xw.XlwingsError, match="save the workbook in a folder first"):
+        ribbon_word.write_word(Unsaved())
