@@ -213,3 +213,22 @@ def test_worksheet_function_takes_the_values_excel_sends():
 
     with pytest.raises(xw.XlwingsError, match="Coef"):
         DNQP_AUDIT([["", "x"], ["a", 1]])
+
+
+def test_chinese_headings_and_two_line_cells():
+    rows = [["变量", "系数", "标准误", "t值", "P值"], ["DNQP", "1.6890**", "0.5370", "3.15", "0.014"],
+            ["lnStruc", "0.0312*", "0.0168", "1.86", "0.095"], ["常数项", "13.2562***", "2.2754", "5.83", "0.000"],
+            ["观测值", "15"], ["k", "6"], ["R²", "0.9643"], ["F值", "56.19"]]
+    assert [f.item for f in audit_table(rows).findings] == ["lnStruc", "F值"]
+    # esttab cells holding the coefficient and its t on two lines, as pasted from Word
+    rows = [["", "(1)", "(2)"], ["x", "2.7704**\n（2.90）", "-0.2804**\n（3.29）"], ["_cons", "1.0\n(0.50)", "1.0\n(0.50)"],
+            ["Observations", "15", "15"], ["k", "6", "6"]]
+    r = audit_table(rows)
+    assert [(f.item, f.check) for f in r.findings] == [("(2) x", "sign")]
+
+
+def test_f_with_its_degrees_of_freedom_in_the_label():
+    rows = [["", "Coef.", "Std. Err."], ["x", "1.0", "0.5"], ["Observations", "15"], ["R-squared", "0.9643"],
+            ["F(6, 9)", "36.01"]]
+    r = audit_table(rows)
+    assert r.k == 6 and [f.check for f in r.findings] == ["df"]

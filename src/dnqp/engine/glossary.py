@@ -19,7 +19,7 @@ import re
 from ..errors import SettingsError
 
 __all__ = ["LANGUAGES", "GLOSSARY", "PATTERNS", "translate", "translate_note", "translate_block", "check_language",
-           "table_caption", "figure_caption", "glossary_rows"]
+           "table_caption", "figure_caption", "glossary_rows", "glossary_markdown"]
 
 #: The languages of the labels: English (the default) and Chinese.
 LANGUAGES = ("en", "zh")
@@ -242,3 +242,15 @@ def figure_caption(number: int, title: str, language: str = "en") -> str:
 def glossary_rows() -> list[tuple[str, str]]:
     """Every entry of the glossary as (English, Chinese), patterns last, for the documentation."""
     return [*GLOSSARY.items(), *PATTERNS]
+
+
+def glossary_markdown() -> str:
+    """The glossary as a Markdown table (English | 中文), for the documentation site.
+
+    >>> glossary_markdown().splitlines()[:3]
+    ['| English | 中文 |', '|---|---|', '| Variable | 变量 |']
+    """
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    return "\n".join(["| English | 中文 |", "|---|---|", *[f"| {cell(en)} | {cell(zh)} |" for en, zh in glossary_rows()]])
