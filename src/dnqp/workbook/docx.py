@@ -191,22 +191,22 @@ def _add_table(doc, t: TextTable, language: str, page_cm: float) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _no_table_borders(table)
-    for j, w in enumerate(_column_widths(t, page_cm)):
-        table.columns[j].width = Cm(w)
-        for cell in table.columns[j].cells:
-            cell.width = Cm(w)
+    widths = [Cm(w) for w in _column_widths(t, page_cm)]
+    for j, w in enumerate(widths):
+        table.columns[j].width = w
     right_cols = t.numeric_columns()
     nh, last = len(t.header), len(rows) - 1
-    for i, row in enumerate(rows):
+    for i, (row, word_row) in enumerate(zip(rows, table.rows)):
         is_header = i < nh
-        for j in range(t.width):
+        for j, cell in enumerate(word_row.cells):  # row by row: table.cell(i, j) rebuilds the grid each call
             text = row[j] if j < len(row) else ""
             right = right_cols[j] if is_header else t.numeric[i - nh][j]
-            cell = table.cell(i, j)
+            cell.width = widths[j]
             _cell_text(cell, text, right and j > 0)
             _borders(cell, top=RULES["top"] if i == 0 else 0,
                      bottom=RULES["header"] if i == nh - 1 and i != last else RULES["bottom"] if i == last else 0)
-        table.rows[i].cells[0].paragraphs[0].paragraph_format.keep_with_next = True
+            if j == 0:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     label = "注：" if language == "zh" else "Note: "
     for k, note in enumerate(t.notes):
         p = doc.add_paragraph()
