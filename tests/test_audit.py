@@ -232,3 +232,16 @@ def test_f_with_its_degrees_of_freedom_in_the_label():
             ["F(6, 9)", "36.01"]]
     r = audit_table(rows)
     assert r.k == 6 and [f.check for f in r.findings] == ["df"]
+
+
+def test_stars_in_their_own_column_and_tables_without_stars():
+    head = ["", "Coef.", "Std. Err.", "t", "P>|t|", "Sig."]
+    rows = [head, ["x", "0.0239", "0.0083", "2.87", "0.021", "**"], ["z", "1.0", "0.9", "1.11", "0.299", ""],
+            ["Observations", "15"], ["k", "6"]]
+    assert audit_table(rows).consistent
+    rows[1][5] = "***"  # p = 0.021 earns two stars, not three
+    assert [(f.item, f.check) for f in audit_table(rows).findings] == [("x", "stars")]
+    plain = [r[:5] for r in rows]  # a table that prints no stars at all: none is missing
+    assert audit_table(plain).consistent
+    spss = [["", "B", "Std. Error", "t", "Sig."], ["x", "0.0239", "0.0083", "2.87", "0.210"], ["N", "15"], ["k", "6"]]
+    assert [(f.item, f.check) for f in audit_table(spss).findings] == [("x", "p")]  # SPSS's Sig. is a p-value

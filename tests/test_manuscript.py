@@ -301,3 +301,15 @@ def test_ribbon_word_action_writes_beside_the_saved_workbook(sample_xlsx, monkey
 
     with pytest.raises(xw.XlwingsError, match="save the workbook in a folder first"):
         ribbon_word.write_word(Unsaved())
+
+
+def test_the_manuscript_baseline_table_passes_the_audit(sample_study):
+    """dnqp's own printed baseline (statsmodels-grade numbers, rounded by the xlsx formats) is consistent."""
+    from dnqp.engine.audit import audit_table
+    from dnqp.workbook.manuscript import manuscript_tables
+
+    base = next(t for t in manuscript_tables(sample_study) if t.key == "baseline")
+    rows = [base.header[0][:5] + base.header[0][7:], *[r[:5] + r[7:] for r in base.body]]  # with its Sig. stars
+    rows = [[c.replace("F(6, 8)", "F") for c in r] for r in rows if r[0] not in ("Prob > F", "Root MSE")]
+    r = audit_table(rows)
+    assert r.consistent and r.df_resid == 8 and r.checks >= 20, r.lines()

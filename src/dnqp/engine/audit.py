@@ -22,6 +22,7 @@ Std. Err., t, P>|t| (English or Chinese headings, see :data:`COLUMN_NAMES`). Ter
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Sequence
@@ -42,7 +43,10 @@ COLUMN_NAMES = {
     "se": ("se", "s.e.", "std. err.", "std.err.", "std err", "std. error", "standard error", "robust std. err.",
            "标准误", "标准误差"),
     "t": ("t", "t-stat", "t stat", "t-statistic", "t statistic", "t value", "t-value", "t值", "t统计量"),
-    "p": ("p", "p>|t|", "p-value", "p value", "pvalue", "prob.", "sig.", "p值", "显著性"),
+    "p": ("p", "p>|t|", "p-value", "p value", "pvalue", "prob.", "p值"),
+    # stars in a column of their own (Stata-like output); a column so headed that holds numbers is SPSS's
+    # Sig., a p-value
+    "stars": ("stars", "sig.", "sig", "significance", "显著性"),
 }
 #: Model-level row → the labels that name it.
 MODEL_ROWS = {
@@ -355,6 +359,11 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
         raise DataError("the table has no Coef. column (a header such as Coef., coefficient or 系数)")
     if "se" not in cols and "t" not in cols:
         raise DataError("the table has neither a Std. Err. nor a t column: t cannot be recomputed or checked")
+    cols = dict(cols)
+    star_col = cols.pop("stars", None)
+    if star_col is not None and "p" not in cols and any(
+            _NUMBER.match(str(_cell(r, star_col) or "").strip()) for r in rows[h + 1:]):
+        cols["p"], star_col = star_col, None  # SPSS's Sig.: a p-value
 
     terms: list[tuple[str, dict[str, Printed | None]]] = []
     model: dict[str, Printed] = {}
@@ -383,6 +392,9 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
                                                          "t": "t", "p": "p"}[c]) for c, j in cols.items()}
         if all(v is None for v in cells.values()):
             continue  # a heading row such as "lnUpgrade ——"
+        marks = str(_cell(row, star_col) or "").strip() if star_col is not None else ""
+        if marks and set(marks) == {"*"} and cells["coef"] is not None:
+            cells["coef"] = dataclasses.replace(cells["coef"], stars=max(cells["coef"].stars, len(marks)))
         terms.append((label, cells))
     if not terms:
         raise DataError("the table lists no terms under its header")
@@ -401,6 +413,7 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
                 for t, c in terms)
     findings: list[Finding] = []
     checks = 0
+    uses_stars = any(c["coef"] is not None and c["coef"].stars for _, c in terms)  # else no star is a slip
     if nobs is not None:
         df = nobs - k - 1
         if df < 1:
@@ -446,7 +459,7 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
                 findings.append(Finding(label, "p", p.text, p_lo, p_hi,
                                         f"{label}: P>|t| printed {p.text}, but {src} gives p ∈ {_span(p_lo, p_hi)} "
                                         f"with {df} df"))
-        if coef is not None and (coef.stars or p is not None):
+        if coef is not None and uses_stars:
             s_lo, s_hi = (min(max(p.low, 0.0), p_lo), max(p.high, p_hi)) if p is not None else (p_lo, p_hi)
             checks += 1
             if not _stars_possible(coef.stars, s_lo, s_hi, levels):

@@ -208,8 +208,10 @@ def _add_table(doc, t: TextTable, language: str, page_cm: float) -> None:
             if j == 0:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
     label = "注：" if language == "zh" else "Note: "
+    indent = Cm(max(0.0, (page_cm - sum(w.cm for w in widths)) / 2))  # the notes span the centred table
     for k, note in enumerate(t.notes):
         p = doc.add_paragraph()
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = indent
         p.paragraph_format.space_before = Pt(2 if k == 0 else 0)
         p.paragraph_format.space_after = Pt(0)
         _set_fonts(p.add_run((label if k == 0 else "") + note), _NOTE_PT)
