@@ -146,7 +146,7 @@ class Section:
 
 # ------------------------------------------------------------------------------------------------ entropy
 def bare_entropy(x: np.ndarray, directions: np.ndarray, shift: float = 0.0) -> np.ndarray:
-    """The entropy weights of METHOD.md §2 in plain NumPy: the yardstick for :func:`dnqp.entropy_weights`.
+    """The entropy weights of docs/method.md §2 in plain NumPy: the yardstick for :func:`dnqp.entropy_weights`.
 
     Min–max standardisation (cost columns reversed), ``shift``, ``p = z/Σz``, ``e = −Σ p ln p / ln n``
     with ``0 ln 0 = 0``, ``d = 1 − e``, ``w = d/Σd``; also the scores ``z @ w`` (returned second).

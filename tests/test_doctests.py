@@ -5,7 +5,9 @@ import importlib
 
 import pytest
 
-ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study"]
+ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study",
+                  "dnqp.engine.audit", "dnqp.engine.glossary", "dnqp.workbook.numfmt", "dnqp.workbook.manuscript",
+                  "dnqp.workbook.latex", "dnqp.workbook.figures"]
 
 
 @pytest.mark.parametrize("name", ENGINE_MODULES)

@@ -1,4 +1,4 @@
-"""The entropy weight method (METHOD.md §2), as one pure function and a frozen result."""
+"""The entropy weight method (docs/method.md §2), as one pure function and a frozen result."""
 
 from __future__ import annotations
 
@@ -187,7 +187,7 @@ def entropy_weights(
     interval: tuple[float, float] = (0.0, 1.0),
     constant: str = "error",
 ) -> EntropyResult:
-    """Entropy weights, standardised matrix and composite index (METHOD.md §2).
+    """Entropy weights, standardised matrix and composite index (docs/method.md §2).
 
     Parameters
     ----------
@@ -208,7 +208,7 @@ def entropy_weights(
 
     Examples
     --------
-    The hand-checked oracle of METHOD.md:
+    The hand-checked oracle of docs/method.md §2.8:
 
     >>> X = pd.DataFrame([[120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [150, 2.7, 52, 0.6],
     ...                   [110, 3.9, 41, 1.0], [80, 3.5, 60, 0.9]], columns=["A", "B", "C", "D"])
