@@ -1,0 +1,1 @@
+"""Companion measures of the entropy index (issue 12)."""
