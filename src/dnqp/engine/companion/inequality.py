@@ -63,10 +63,28 @@ def cross_abs_sums(a: np.ndarray, b: np.ndarray, cum_b: np.ndarray | None = None
 
 
 # ------------------------------------------------------------------------------------------ panel layout
-def _cross_sections(values: pd.Series | pd.DataFrame, groups: Mapping | Sequence | pd.Series | None,
-                    what: str, years: Sequence | None = None) -> list[tuple[object, np.ndarray, np.ndarray | None,
-                                                                              pd.Index]]:
-    """``[(year, y, group labels, regions), …]`` of a panel Series (or one cross-section indexed by region)."""
+@dataclass(frozen=True)
+class _Panel:
+    """The values of a panel (or of one cross-section) with integer codes for years and groups."""
+
+    y: np.ndarray
+    year_codes: np.ndarray
+    years: list
+    group_codes: np.ndarray | None
+    groups: list
+    regions: pd.Index
+
+    def sections(self, wanted: Sequence | None = None):
+        """``(year, rows)`` per year in order (only the ``wanted`` years if given)."""
+        order = np.argsort(self.year_codes, kind="stable")
+        bounds = np.searchsorted(self.year_codes[order], np.arange(len(self.years) + 1))
+        for k, yl in enumerate(self.years):
+            if wanted is None or yl in wanted:
+                yield yl, order[bounds[k]:bounds[k + 1]]
+
+
+def _layout(values: pd.Series | pd.DataFrame, groups: Mapping | Sequence | pd.Series | None, what: str) -> _Panel:
+    """Check the values (finite, ≥ 0) and the groups of a panel Series (or a cross-section indexed by region)."""
     if isinstance(values, pd.DataFrame):
         if values.shape[1] != 1:
             raise DataError(f"{what} takes one series of values, got {values.shape[1]} columns")
@@ -87,65 +105,58 @@ def _cross_sections(values: pd.Series | pd.DataFrame, groups: Mapping | Sequence
     ylev = year_level(values.index)
     if ylev is None:
         regions = pd.Index(values.index)
-        year_of = np.zeros(len(values), dtype=int)
-        year_labels: list = [None]
+        year_codes = np.zeros(len(values), dtype=np.intp)
+        years: list = [None]
     else:
         regions = values.index.get_level_values(region_level(values.index))
-        yv = values.index.get_level_values(ylev)
-        year_labels = sorted(pd.unique(yv))
-        lookup = {y: k for k, y in enumerate(year_labels)}
-        year_of = np.array([lookup[y] for y in yv])
-    if groups is None:
-        labels = None
-    elif isinstance(groups, Mapping) or (isinstance(groups, pd.Series) and not groups.index.equals(values.index)):
-        missing = [r for r in pd.unique(regions) if r not in groups]
-        if missing:
-            raise DataError(f"region {missing[0]} has no group")
-        labels = np.array([groups[r] for r in regions], dtype=object)
-    else:
-        labels = np.asarray(list(groups), dtype=object)
-        if len(labels) != len(values):
-            raise DataError(f"{len(labels)} group labels given for {len(values)} rows")
-    if labels is not None:
+        year_codes, uniq = pd.factorize(values.index.get_level_values(ylev), sort=True)
+        years = list(uniq)
+    group_codes, names = None, []
+    if groups is not None:
+        if isinstance(groups, Mapping) or (isinstance(groups, pd.Series) and not groups.index.equals(values.index)):
+            region_codes, uniq_regions = pd.factorize(regions)
+            missing = [r for r in uniq_regions if r not in groups]
+            if missing:
+                raise DataError(f"region {row_name(missing[0])} has no group")
+            per_region = np.array([groups[r] for r in uniq_regions], dtype=object)
+            labels, label_regions = per_region[region_codes], uniq_regions
+            first_row = {k: k for k in range(len(uniq_regions))}
+        else:
+            labels = np.asarray(list(groups), dtype=object)
+            if len(labels) != len(values):
+                raise DataError(f"{len(labels)} group labels given for {len(values)} rows")
+            per_region, label_regions, first_row = labels, regions, None
         blank = np.array([v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
-                          for v in labels])
+                          for v in per_region])
         if blank.any():
-            raise DataError(f"region {row_name(regions[int(np.flatnonzero(blank)[0])])} has no group")
-    wanted = None
-    if years is not None:
-        wanted = list(years)
-        unknown = [y for y in wanted if y not in year_labels]
-        if unknown:
-            raise DataError(f"year {row_name(unknown[0])} is not in the data")
-    out = []
-    order = np.argsort(year_of, kind="stable")
-    bounds = np.searchsorted(year_of[order], np.arange(len(year_labels) + 1))
-    for k, yl in enumerate(year_labels):
-        if wanted is not None and yl not in wanted:
-            continue
-        rows = order[bounds[k]:bounds[k + 1]]
-        out.append((yl, y_all[rows], None if labels is None else labels[rows], regions[rows]))
-    return out
+            k = int(np.flatnonzero(blank)[0])
+            raise DataError(f"region {row_name(label_regions[k if first_row is None else first_row[k]])} has "
+                            "no group")
+        group_codes, uniq_groups = pd.factorize(labels, sort=False)
+        names = list(uniq_groups)
+        try:  # groups in sorted order when they sort (East, Central, …: alphabetical), else as first seen
+            order = sorted(range(len(names)), key=lambda k: names[k])
+            remap = np.empty(len(names), dtype=np.intp)
+            remap[order] = np.arange(len(names))
+            group_codes, names = remap[group_codes], [names[k] for k in order]
+        except TypeError:
+            pass
+    return _Panel(y=y_all, year_codes=np.asarray(year_codes, dtype=np.intp), years=years, group_codes=group_codes,
+                  groups=names, regions=regions)
 
 
-def _group_order(labels: np.ndarray) -> list:
-    uniq = list(pd.unique(labels))
-    try:
-        return sorted(uniq)
-    except TypeError:
-        return uniq
-
-
-def _check_groups(year: object, labels: np.ndarray, what: str) -> tuple[list, list[np.ndarray]]:
-    names = _group_order(labels)
+def _check_counts(counts: np.ndarray, names: list, year: object, what: str) -> np.ndarray:
+    """The groups present in a year (count > 0); refuse fewer than 2 groups or a group with one region."""
     where = "" if year is None else f" in {row_name(year)}"
-    if len(names) < 2:
-        raise DataError(f"{what} needs at least 2 groups{where}; got only group {names[0]}")
-    members = [np.flatnonzero(labels == g) for g in names]
-    for g, m in zip(names, members):
-        if len(m) < 2:
-            raise DataError(f"group {g} has only one region{where}: its within-group inequality is undefined")
-    return names, members
+    present = np.flatnonzero(counts > 0)
+    if len(present) < 2:
+        only = f"; got only group {names[present[0]]}" if len(present) else ""
+        raise DataError(f"{what} needs at least 2 groups{where}{only}")
+    lonely = np.flatnonzero(counts == 1)
+    if len(lonely):
+        raise DataError(f"group {names[lonely[0]]} has only one region{where}: its within-group inequality is "
+                        "undefined")
+    return present
 
 
 def _year_name(year: object) -> object:
@@ -225,16 +236,24 @@ def dagum_gini(values: pd.Series, groups: Mapping | Sequence | pd.Series) -> Dag
     >>> r.within.round(4).loc["all"].tolist(), r.between.loc["all"].tolist()
     ([0.25, 0.0833], [0.5])
     """
-    sections = _cross_sections(values, groups, "Dagum's Gini")
+    panel = _layout(values, groups, "Dagum's Gini")
+    if panel.group_codes is None:
+        raise DataError("Dagum's Gini decomposition needs a group for every region")
     rows, within_rows, between_rows, pair_rows = [], [], [], []
-    for year, y, labels, regions in sections:
-        names, members = _check_groups(year, labels, "Dagum's Gini decomposition")
+    for year, idx in panel.sections():
+        y, codes = panel.y[idx], panel.group_codes[idx]
+        present = _check_counts(np.bincount(codes, minlength=len(panel.groups)), panel.groups, year,
+                                "Dagum's Gini decomposition")
+        names = [panel.groups[k] for k in present]
+        order = np.lexsort((y, codes))  # by group, then by value: each group's values come out sorted
+        bounds = np.searchsorted(codes[order], np.append(present, present[-1] + 1))
         n = len(y)
         mean = y.mean()
         where = "" if year is None else f" in {row_name(year)}"
         if not mean > 0:
             raise DataError(f"every value is 0{where}: the Gini coefficient is 0/0")
-        sorted_g = [np.sort(y[m]) for m in members]
+        ys = y[order]
+        sorted_g = [ys[bounds[k]:bounds[k + 1]] for k in range(len(present))]
         cums = [np.concatenate(([0.0], np.cumsum(s))) for s in sorted_g]
         nj = np.array([len(s) for s in sorted_g], dtype=float)
         mj = np.array([c[-1] for c in cums]) / nj
@@ -298,11 +317,11 @@ class TheilResult:
         return self.overall
 
 
-def _theil(y: np.ndarray, mean: float) -> float:
-    r = y / mean
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(r > 0, r * np.log(r), 0.0)  # 0·ln 0 = 0
-    return float(t.mean())
+def _rlnr(r: np.ndarray) -> np.ndarray:
+    """``r ln r`` with ``0·ln 0 = 0``."""
+    t = np.zeros_like(r)
+    np.log(r, out=t, where=r > 0)
+    return np.multiply(r, t, out=t)
 
 
 def theil_index(values: pd.Series, groups: Mapping | Sequence | pd.Series | None = None) -> TheilResult:
@@ -328,35 +347,48 @@ def theil_index(values: pd.Series, groups: Mapping | Sequence | pd.Series | None
     Year
     all   0.065406  0.065406  0.0  100.0    0.0
     """
-    sections = _cross_sections(values, groups, "the Theil index")
-    rows, within_rows = [], []
-    for year, y, labels, regions in sections:
+    panel = _layout(values, groups, "the Theil index")
+    y, yc, n_years = panel.y, panel.year_codes, len(panel.years)
+    n_y = np.bincount(yc, minlength=n_years).astype(float)
+    sum_y = np.bincount(yc, y, minlength=n_years)
+    mean_y = sum_y / n_y
+    bad = ~(mean_y > 0)
+    if bad.any():
+        year = panel.years[int(np.flatnonzero(bad)[0])]
         where = "" if year is None else f" in {row_name(year)}"
-        mean = y.mean()
-        if not mean > 0:
-            raise DataError(f"the mean is {mean:g}{where}: the Theil index needs a positive mean")
-        t = _theil(y, mean)
-        row = {"Year": _year_name(year), "T": t}
-        if labels is not None:
-            names, members = _check_groups(year, labels, "the Theil decomposition")
-            tw = tb = 0.0
-            tk = {}
-            for g, m in zip(names, members):
-                yk = y[m]
-                mk = yk.mean()
-                if not mk > 0:
-                    raise DataError(f"group {g} has mean {mk:g}{where}: the Theil index needs a positive mean")
-                sk = len(yk) * mk / (len(y) * mean)
-                tk[g] = _theil(yk, mk)
-                tw += sk * tk[g]
-                tb += sk * np.log(mk / mean)
-            row.update({"T_w": tw, "T_b": tb,
-                        "T_w %": 100.0 * tw / t if t > 0 else float("nan"),
-                        "T_b %": 100.0 * tb / t if t > 0 else float("nan")})
-            within_rows.append(pd.Series(tk, name=_year_name(year)))
-        rows.append(row)
-    within = pd.DataFrame(within_rows).rename_axis(index="Year", columns="Group") if within_rows else None
-    return TheilResult(overall=pd.DataFrame(rows).set_index("Year"), within=within)
+        raise DataError(f"the mean is {mean_y[bad][0]:g}{where}: the Theil index needs a positive mean")
+    t_y = np.bincount(yc, _rlnr(y / mean_y[yc]), minlength=n_years) / n_y
+    out = pd.DataFrame({"T": t_y}, index=pd.Index([_year_name(v) for v in panel.years], name="Year"))
+    within = None
+    if panel.group_codes is not None:
+        k = len(panel.groups)
+        cell = yc * k + panel.group_codes
+        n_c = np.bincount(cell, minlength=n_years * k).astype(float)
+        for row in range(n_years):
+            _check_counts(n_c[row * k:(row + 1) * k], panel.groups, panel.years[row], "the Theil decomposition")
+        sum_c = np.bincount(cell, y, minlength=n_years * k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_c = sum_c / n_c
+        zero = (n_c > 0) & ~(mean_c > 0)
+        if zero.any():
+            c = int(np.flatnonzero(zero)[0])
+            year = panel.years[c // k]
+            where = "" if year is None else f" in {row_name(year)}"
+            raise DataError(f"group {panel.groups[c % k]} has mean 0{where}: the Theil index needs a positive mean")
+        t_c = np.bincount(cell, _rlnr(y / mean_c[cell]), minlength=n_years * k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t_c = np.where(n_c > 0, t_c / n_c, np.nan).reshape(n_years, k)
+            share = (sum_c.reshape(n_years, k) / sum_y[:, None])
+            log_ratio = np.where(n_c.reshape(n_years, k) > 0, np.log(mean_c.reshape(n_years, k) / mean_y[:, None]),
+                                 0.0)
+        t_w = np.nansum(share * t_c, axis=1)
+        t_b = (share * log_ratio).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["T_w"], out["T_b"] = t_w, t_b
+            out["T_w %"] = np.where(t_y > 0, 100.0 * t_w / t_y, np.nan)
+            out["T_b %"] = np.where(t_y > 0, 100.0 * t_b / t_y, np.nan)
+        within = pd.DataFrame(t_c, index=out.index, columns=pd.Index(panel.groups, name="Group"))
+    return TheilResult(overall=out, within=within)
 
 
 # ------------------------------------------------------------------------------------------ kernel density
@@ -446,9 +478,16 @@ def kernel_density(
         raise SettingsError(f"the cut must be a number ≥ 0, got {cut:g}")
     from statsmodels.nonparametric.kde import KDEUnivariate  # heavy: only when a density is asked for
 
-    sections = _cross_sections(values, None, "the kernel density", years=years)
+    panel = _layout(values, None, "the kernel density")
+    wanted = None
+    if years is not None:
+        wanted = list(years)
+        unknown = [v for v in wanted if v not in panel.years]
+        if unknown:
+            raise DataError(f"year {row_name(unknown[0])} is not in the data")
     frames, bws = [], {}
-    for year, y, _, _ in sections:
+    for year, idx in panel.sections(wanted):
+        y = panel.y[idx]
         where = "" if year is None else f" in {row_name(year)}"
         if len(y) < 2:
             raise DataError(f"the kernel density needs at least 2 regions{where}, got {len(y)}")
