@@ -61,7 +61,7 @@ class CouplingResult:
     coupling, coordination, degree : Series
         The coupling degree C, the comprehensive coordination index T and D = √(C·T), each in [0, 1].
     level : Series
-        Grade 1–10 of D (:data:`COUPLING_GRADES`); ``grade_zh`` and ``grade_en`` its names.
+        Grade 1–10 of D (:data:`COUPLING_GRADES`); the properties ``grade_zh`` and ``grade_en`` name it.
     lagging : Series
         The lowest system when it lies more than ``lag_threshold`` below the highest, else "balanced".
     scores : DataFrame
@@ -76,14 +76,27 @@ class CouplingResult:
     coordination: pd.Series
     degree: pd.Series
     level: pd.Series
-    grade_zh: pd.Series
-    grade_en: pd.Series
     lagging: pd.Series
     scores: pd.DataFrame
     alpha: pd.Series
     variant: str
     scaling: str
     warnings: tuple = ()
+
+    def _grade(self, col: int, name: str) -> pd.Series:
+        names = [g[col] for g in COUPLING_GRADES]
+        return pd.Series(pd.Categorical.from_codes(self.level.to_numpy() - 1, names), index=self.level.index,
+                         name=name)
+
+    @property
+    def grade_zh(self) -> pd.Series:
+        """The Chinese name of each row's grade (极度失调 … 优质协调)."""
+        return self._grade(2, "等级")
+
+    @property
+    def grade_en(self) -> pd.Series:
+        """The English name of each row's grade (extreme imbalance … high-quality coordination)."""
+        return self._grade(3, "Grade")
 
     def table(self) -> pd.DataFrame:
         """Row | U of each system | C | T | D | Level | Grade | 等级 | Lagging."""
@@ -190,10 +203,6 @@ def coupling_coordination(
     x = scores if all(t == np.float64 for t in scores.dtypes) else as_numeric(scores, what="system")
     if scaling == "none":
         u = x.to_numpy(dtype=float)
-        # one pass for the common case; the slow path names the series and the row at fault
-        if not (np.isfinite(u).all() and u.min(initial=0.0) >= 0.0 and u.max(initial=0.0) <= 1.0):
-            for k, s in enumerate(systems):
-                check_series(u[:, k], x.index, s, lo=0.0, hi=1.0, what="score U")
     else:
         u0 = x.to_numpy(dtype=float)
         for k, s in enumerate(systems):
@@ -201,23 +210,35 @@ def coupling_coordination(
         interval = (0.0, 1.0) if scaling == "minmax" else (0.01, 0.99)
         u = standardized(x, np.ones(len(systems)), method="coupling scaling", undefined="rescaled score",
                          standardize="interval", interval=interval).z
+    # u is column-major, as a DataFrame holds it: row-wise sums, products and extremes then run over
+    # contiguous columns, which is the fast way round for a few systems and many rows
     n = u.shape[1]
+    lowest, highest = u.min(axis=1), u.max(axis=1)  # NaN propagates into both: they also check the data
+    if scaling == "none" and len(u) and not (np.isfinite(lowest).all() and np.isfinite(highest).all()
+                                             and lowest.min() >= 0.0 and highest.max() <= 1.0):
+        for k, s in enumerate(systems):  # the slow path names the series and the row at fault
+            check_series(u[:, k], x.index, s, lo=0.0, hi=1.0, what="score U")
     total = u.sum(axis=1)
     notes: list[str] = []
     zero = total <= 0
     with np.errstate(invalid="ignore", divide="ignore", under="ignore"):
         if variant == "classic":
             gm = np.prod(u, axis=1) ** (1.0 / n)
-            lost = (gm == 0) & (u.min(axis=1) > 0)  # the product underflowed: take it through logs
+            lost = (gm == 0) & (lowest > 0)  # the product underflowed: take it through logs
             if lost.any():
                 gm[lost] = np.exp(np.log(u[lost]).mean(axis=1))
             c = n * gm / total
         else:
-            srt = np.sort(u, axis=1)
+            srt = np.array(u, order="C")  # rows sort fastest when contiguous
+            srt.sort(axis=1)
             coef = 2.0 * np.arange(1, n + 1) - n - 1  # Σ_{i<j}(u_(j) − u_(i)) = Σ_k (2k − n − 1) u_(k)
-            spread = 1.0 - (srt @ coef) / (n * (n - 1) / 2)
-            top = srt[:, -1]
-            ratio = np.prod(srt[:, :-1] / top[:, None], axis=1) ** (1.0 / (n - 1))
+            spread = 1.0 - (srt * coef).sum(axis=1) / (n * (n - 1) / 2)
+            # ∏_i (U_i / max U) = ∏U / (max U)^n; through logs where that underflows
+            ratio = np.prod(u, axis=1) / highest ** n
+            lost = ~(ratio > 0) & (lowest > 0)
+            if lost.any():
+                ratio[lost] = np.exp(np.log(u[lost]).sum(axis=1) - n * np.log(highest[lost]))
+            ratio **= 1.0 / (n - 1)
             c = np.sqrt(np.clip(spread, 0.0, None) * ratio)
     if zero.any():
         c[zero] = 0.0
@@ -225,24 +246,25 @@ def coupling_coordination(
                      + (f" and {int(zero.sum()) - 1} more" if zero.sum() > 1 else "")
                      + ": every system is 0, so C is 0/0; taken as 0 (D is 0 either way)")
     np.clip(c, 0.0, 1.0, out=c)  # rounding can lift C a hair above 1 when the U are equal
-    t = u @ a
+    t = total / n if alpha is None else (u * a).sum(axis=1)
     d = np.sqrt(c * t)
     level = coupling_grade(d)
-    zh = np.array([g[2] for g in COUPLING_GRADES], dtype=object)[level - 1]
-    en = np.array([g[3] for g in COUPLING_GRADES], dtype=object)[level - 1]
-    low = u.argmin(axis=1)
-    gap = u.max(axis=1) - u.min(axis=1)
-    lag = np.where(gap > lag_threshold, np.asarray(systems, dtype=object)[low], "balanced")
+    gap = highest - lowest
+    low = np.zeros(len(u), dtype=np.intp)
+    for k in range(n - 1, 0, -1):  # the first system at the minimum (argmin, column by column: faster here)
+        low[u[:, k] == lowest] = k
     idx = x.index
+    # the lagging system as a categorical: codes into a short list, not one string object per row
+    lag_names = [str(v) for v in systems]
+    lag = pd.Categorical.from_codes(np.where(gap > lag_threshold, low, n),
+                                    lag_names + (["balanced"] if "balanced" not in lag_names else ["(balanced)"]))
     return CouplingResult(
         coupling=pd.Series(c, index=idx, name="C"),
         coordination=pd.Series(t, index=idx, name="T"),
         degree=pd.Series(d, index=idx, name="D"),
         level=pd.Series(level, index=idx, name="Level"),
-        grade_zh=pd.Series(zh, index=idx, name="等级"),
-        grade_en=pd.Series(en, index=idx, name="Grade"),
         lagging=pd.Series(lag, index=idx, name="Lagging"),
-        scores=pd.DataFrame(u, index=idx, columns=systems),
+        scores=x.rename_axis(columns="System") if scaling == "none" else pd.DataFrame(u, index=idx, columns=systems),
         alpha=pd.Series(a, index=systems, name="α"),
         variant=variant, scaling=scaling, warnings=tuple(notes),
     )

@@ -56,17 +56,18 @@ def _dimensionless(v: np.ndarray, index: pd.Index, names: Sequence, how: str,
     if how == "none":
         return v
     if groups is None:
-        segments = [np.arange(len(v))]
+        segments = [slice(None)]
     else:
         segments = [np.flatnonzero(groups == g) for g in pd.unique(groups)]
     out = np.empty_like(v)
     for rows in segments:
         block = v[rows]
+        first = 0 if groups is None else rows[0]
         base = block[0] if how == "initial" else block.mean(axis=0)
         bad = ~(np.abs(base) > 0)
         if bad.any():
             j = int(np.flatnonzero(bad)[0])
-            where = f"its first value (row {row_name(index[rows[0]])})" if how == "initial" else "its mean"
+            where = f"its first value (row {row_name(index[first])})" if how == "initial" else "its mean"
             raise DataError(f"series {names[j]}: {where} is 0, so it cannot be made dimensionless by the "
                             f"{how} value")
         out[rows] = block / base
@@ -151,11 +152,15 @@ def grey_relation(
         check_series(v[:, j], x.index, c)
     rl = region_level(x.index)
     groups = None if rl is None else np.asarray(x.index.get_level_values(rl))
-    both = _dimensionless(np.column_stack([y, v]), x.index, [ref_name, *x.columns], normalise, groups)
-    delta = np.abs(both[:, 1:] - both[:, :1])
+    y0 = _dimensionless(y[:, None], x.index, [ref_name], normalise, groups)
+    delta = _dimensionless(v, x.index, list(x.columns), normalise, groups)
+    np.subtract(delta, y0, out=delta)
+    np.abs(delta, out=delta)
     dmin, dmax = float(delta.min()), float(delta.max())
     if dmax > 0:
-        xi = (dmin + rho * dmax) / (delta + rho * dmax)
+        xi = delta  # in place: Δ is not needed after ξ
+        np.add(xi, rho * dmax, out=xi)
+        np.divide(dmin + rho * dmax, xi, out=xi)
     else:
         xi = np.ones_like(delta)  # every series coincides with the reference
     if weights is None:

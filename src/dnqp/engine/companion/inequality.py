@@ -105,16 +105,20 @@ def _layout(values: pd.Series | pd.DataFrame, groups: Mapping | Sequence | pd.Se
     ylev = year_level(values.index)
     if ylev is None:
         regions = pd.Index(values.index)
+        region_codes = uniq_regions = None
         year_codes = np.zeros(len(values), dtype=np.intp)
         years: list = [None]
     else:
-        regions = values.index.get_level_values(region_level(values.index))
-        year_codes, uniq = pd.factorize(values.index.get_level_values(ylev), sort=True)
+        rlev = region_level(values.index)
+        regions = values.index.get_level_values(rlev)
+        region_codes, uniq_regions = _level_codes(values.index, rlev, sort=False)
+        year_codes, uniq = _level_codes(values.index, ylev, sort=True)
         years = list(uniq)
     group_codes, names = None, []
     if groups is not None:
         if isinstance(groups, Mapping) or (isinstance(groups, pd.Series) and not groups.index.equals(values.index)):
-            region_codes, uniq_regions = pd.factorize(regions)
+            if region_codes is None:
+                region_codes, uniq_regions = pd.factorize(regions)
             missing = [r for r in uniq_regions if r not in groups]
             if missing:
                 raise DataError(f"region {row_name(missing[0])} has no group")
@@ -143,6 +147,23 @@ def _layout(values: pd.Series | pd.DataFrame, groups: Mapping | Sequence | pd.Se
             pass
     return _Panel(y=y_all, year_codes=np.asarray(year_codes, dtype=np.intp), years=years, group_codes=group_codes,
                   groups=names, regions=regions)
+
+
+def _level_codes(index: pd.MultiIndex, level: int, *, sort: bool) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of one level of a MultiIndex and the labels they stand for (used labels only).
+
+    Taken from the index's own codes (no pass over the labels themselves); ``sort`` orders the labels.
+    """
+    codes = np.asarray(index.codes[level], dtype=np.intp)
+    labels = index.levels[level]
+    if (codes < 0).any():
+        raise DataError(f"a row has no {index.names[level] or 'label'}: every row needs a region and a year")
+    used = np.flatnonzero(np.bincount(codes, minlength=len(labels)) > 0)
+    keep = labels[used]
+    order = np.argsort(keep, kind="stable") if sort else np.arange(len(used))
+    remap = np.full(len(labels), -1, dtype=np.intp)
+    remap[used[order]] = np.arange(len(used))
+    return remap[codes], keep[order]
 
 
 def _check_counts(counts: np.ndarray, names: list, year: object, what: str) -> np.ndarray:
