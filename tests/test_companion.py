@@ -317,6 +317,17 @@ def test_grey_is_the_formula(normalise, rho):
     assert res.table().index[0] == res.degree.idxmax()
 
 
+def test_grey_on_a_panel_scales_each_region_by_its_own_first_year():
+    x = _panel(regions=5, years=(2020, 2021, 2022, 2023), m=3, seed=8)
+    y = x.sum(axis=1).rename("Export") * 1.5
+    res = grey_relation(y, x)
+    first_x = x.groupby(level="Region").transform("first").to_numpy()
+    first_y = y.groupby(level="Region").transform("first").to_numpy()
+    delta = np.abs(x.to_numpy() / first_x - (y.to_numpy() / first_y)[:, None])
+    xi = (delta.min() + 0.5 * delta.max()) / (delta + 0.5 * delta.max())
+    np.testing.assert_allclose(res.degree, xi.mean(axis=0), rtol=1e-12)
+
+
 def test_grey_bad_input():
     y = pd.Series([1.0, 2.0, 3.0], name="Export")
     x = pd.DataFrame({"A": [0.0, 1.0, 2.0]})

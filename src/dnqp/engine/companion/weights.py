@@ -13,8 +13,8 @@ from ..entropy import CONVENTIONS, Standardized, dimension_of, entropy_weights, 
 from ._common import as_weights, settings_choice, standardized
 
 __all__ = ["WeightsResult", "CriticResult", "ScoresResult", "critic_weights", "equal_weights",
-           "combine_weights", "composite_scores", "companion_weights", "WEIGHT_METHODS", "CRITIC_CORRELATIONS",
-           "COMBINATIONS"]
+           "combine_weights", "composite_scores", "companion_weights", "weights_from_standardized",
+           "WEIGHT_METHODS", "CRITIC_CORRELATIONS", "COMBINATIONS"]
 
 #: Correlation term of CRITIC's conflict: ``1 − r`` (Diakoulaki et al. 1995) or ``1 − |r|``.
 CRITIC_CORRELATIONS = ("pearson", "absolute")
@@ -280,7 +280,18 @@ def _entropy_from_z(std: Standardized) -> WeightsResult:
 
 
 def weights_from_standardized(std: Standardized, method: str, *, lam: float = 0.5) -> WeightsResult:
-    """The weights of :func:`companion_weights` for an already standardised matrix."""
+    """The weights of :func:`companion_weights` for an already standardised matrix.
+
+    ``std`` is the result of :func:`dnqp.engine.entropy.standardize_data`; ``method`` one of
+    :data:`WEIGHT_METHODS`; ``lam`` the λ of ``"additive"``.
+
+    Examples
+    --------
+    >>> from dnqp.engine.entropy import standardize_data
+    >>> X = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [3.0, 2.0, 1.0], "C": [1.0, 3.0, 2.0]})
+    >>> weights_from_standardized(standardize_data(X, "+++"), "critic").weights.tolist()
+    [0.3125, 0.4375, 0.25]
+    """
     settings_choice(method, WEIGHT_METHODS, "weight method")
     if method == "entropy":
         return _entropy_from_z(std)
