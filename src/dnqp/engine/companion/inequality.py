@@ -519,7 +519,13 @@ def kernel_density(
             kde.fit(kernel=KERNELS[kernel], bw=bandwidth, fft=False, gridsize=gridsize, cut=cut)
         except RuntimeError:  # statsmodels: "Selected KDE bandwidth is 0" (e.g. IQR 0 and σ 0)
             raise DataError(f"Silverman's bandwidth is 0{where}: set one by hand") from None
-        frames.append(pd.DataFrame({"Year": _year_name(year), "x": kde.support, "Density": kde.density}))
+        frames.append((kde.support, kde.density))
         bws[_year_name(year)] = float(kde.bw)
-    return DensityResult(density=pd.concat(frames, ignore_index=True),
+    labels = list(bws)
+    density = pd.DataFrame({
+        "Year": np.repeat(np.array(labels, dtype=object if None in panel.years else None), gridsize),
+        "x": np.concatenate([f[0] for f in frames]),
+        "Density": np.concatenate([f[1] for f in frames]),
+    })
+    return DensityResult(density=density,
                          bandwidth=pd.Series(bws, name="Bandwidth h").rename_axis("Year"), kernel=kernel)
