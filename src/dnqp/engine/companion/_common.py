@@ -70,7 +70,7 @@ def as_weights(weights: Sequence | Mapping | pd.Series, columns: pd.Index, what:
         except (TypeError, ValueError):
             raise DataError(f"indicator {c}: {what} {v!r} is not a number") from None
         if not np.isfinite(w[j]) or w[j] < 0:
-            raise DataError(f"indicator {c}: {what} {v!r} must be a finite number ≥ 0")
+            raise DataError(f"indicator {c}: {what} {w[j]:g} must be a finite number ≥ 0")
     total = w.sum()
     if not total > 0:
         raise DataError(f"the {what}s sum to 0")

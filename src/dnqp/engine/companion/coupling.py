@@ -124,7 +124,7 @@ def _alpha(alpha: Sequence | Mapping | pd.Series | None, systems: pd.Index) -> n
         except (TypeError, ValueError):
             raise SettingsError(f"system {s}: α {v!r} is not a number") from None
         if not np.isfinite(a[k]) or a[k] < 0:
-            raise SettingsError(f"system {s}: α {v!r} must be a number ≥ 0")
+            raise SettingsError(f"system {s}: α {a[k]:g} must be a finite number ≥ 0")
     if abs(a.sum() - 1.0) > 1e-9:
         raise SettingsError(f"the α sum to {a.sum():g}, not 1")
     return a
