@@ -515,3 +515,15 @@ def test_theil_decomposition_adds_up(v, k):
     row = res.overall.iloc[0]
     assert row["T"] >= -1e-15 and row["T"] <= np.log(len(v)) + 1e-12
     assert row["T_w"] + row["T_b"] == pytest.approx(row["T"], rel=1e-9, abs=1e-12)
+
+
+def test_unbalanced_panel_is_each_year_on_its_own():
+    y, grp = _regional_panel(regions=24, seed=9)
+    drop = [(r, 2021) for r, g in grp.items() if g == "N"]  # group N absent in 2021
+    y = y.drop(drop)
+    dag, th = dagum_gini(y, grp), theil_index(y, grp)
+    cross = y.xs(2021, level="Year")
+    alone_d, alone_t = dagum_gini(cross, grp), theil_index(cross, grp)
+    np.testing.assert_allclose(dag.overall.loc[2021].to_numpy(), alone_d.overall.loc["all"].to_numpy(), rtol=1e-13)
+    np.testing.assert_allclose(th.overall.loc[2021].to_numpy(), alone_t.overall.loc["all"].to_numpy(), rtol=1e-13)
+    assert np.isnan(dag.within.loc[2021, "N"]) and np.isnan(th.within.loc[2021, "N"])
