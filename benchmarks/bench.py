@@ -15,6 +15,7 @@ timings of the same run, so they are comparable even on a busy machine; absolute
 * **server** — ``dnqp serve`` on 127.0.0.1: latency percentiles and calls per second of
   ``ENTROPY_WEIGHTS`` on the sample, at concurrency 1 and 16 (bounded in count and time).
 * **panel** — 300 regions × 20 years × 30 indicators: the index and a pooled regression.
+* **companion** — the companion measures of issue 12 against bare NumPy (``benchmarks/companion.py``).
 
 ``--smoke`` runs every case at tiny sizes with one or two repeats (the test suite does, so the harness
 cannot rot). Targets are judged by reading the report, never by timed tests.
@@ -655,7 +656,7 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
     """Run the benchmark and return the Markdown report."""
     repeats = repeats or (1 if smoke else 7)
     fresh = 1 if smoke else max(5, repeats)
-    cases = cases or ["entropy", "study", "cold", "udf", "server", "panel"]
+    cases = cases or ["entropy", "study", "cold", "udf", "server", "panel", "companion"]
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_before = os.getloadavg()
     t0 = time.perf_counter()
@@ -679,6 +680,10 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
                 sections.append(_udf_case([15, 200] if smoke else [15, 10_000], repeats))
             elif case == "server":
                 sections.append(_server_case(32 if smoke else 400, 10 if smoke else 60))
+            elif case == "companion":
+                from benchmarks.companion import companion_case
+
+                sections.append(companion_case(Section, _median_times, smoke, repeats))
             elif case == "panel":
                 sections.append(_panel_case(*((20, 5, 6) if smoke else (300, 20, 30)), repeats=max(1, repeats // 2)))
             else:
@@ -714,7 +719,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default="BENCHMARKS.md",
                         help="the Markdown report to write (a folder: BENCHMARKS.md inside it); default BENCHMARKS.md")
     parser.add_argument("--repeats", type=int, help="repeats per timing (default 7; smoke 1)")
-    parser.add_argument("--cases", help="comma-separated subset of entropy,study,cold,udf,server,panel")
+    parser.add_argument("--cases", help="comma-separated subset of entropy,study,cold,udf,server,panel,companion")
     parser.add_argument("--blas-threads", type=int, help="limit BLAS to this many threads (needs threadpoolctl)")
     args = parser.parse_args(argv)
     out = Path(args.output)

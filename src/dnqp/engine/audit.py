@@ -512,6 +512,8 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
 def example_table() -> list[list[str]]:
     """The seed paper's Table 4 as printed (:data:`EXAMPLE`; provenance in ``data/seed_table4.md``).
 
+    Examples
+    --------
     >>> [f.item for f in audit_table(example_table()).findings]
     ['lnStruc', 'F-test']
     """

@@ -247,6 +247,8 @@ def glossary_rows() -> list[tuple[str, str]]:
 def glossary_markdown() -> str:
     """The glossary as a Markdown table (English | 中文), for the documentation site.
 
+    Examples
+    --------
     >>> glossary_markdown().splitlines()[:3]
     ['| English | 中文 |', '|---|---|', '| Variable | 变量 |']
     """
