@@ -127,7 +127,8 @@ def _dead_pid() -> int:
 
 # ------------------------------------------------------------------------------------------ ribbon scripts
 def _apply(payload: dict, actions: list[dict]) -> dict:
-    """What Excel holds after the actions (Office.js: addSheet, setValues, clearContents, sheetDelete);
+    """What Excel holds after the actions (Office.js: addSheet, setValues, clearContents, sheetDelete, and
+    the number formats' batch);
     Excel keeps the ' text prefix out of the value."""
     sheets = payload["sheets"]
     for a in actions:
@@ -138,8 +139,8 @@ def _apply(payload: dict, actions: list[dict]) -> dict:
         elif a["func"] in ("sheetClearContents", "sheetClear"):
             s = sheets[a["sheet_position"]]
             s["values"] = [[None]]
-        elif a["func"] == "setNumberFormat":
-            continue  # formats do not change values
+        elif a["func"] == "setNumberFormat" or a["func"] == "runMacro" and a["args"][0] == "dnqpNumberFormats":
+            continue  # formats (one by one, or the task pane's batch) do not change values
         elif a["func"] == "setValues":
             s = sheets[a["sheet_position"]]
             r0, c0 = a["start_row"], a["start_column"]
@@ -184,7 +185,9 @@ def test_run_analysis_twice_gives_identical_sheets(xw):
     after_second = _apply(after_first, second)
     sheets_2 = {s["name"]: s["values"] for s in after_second["sheets"][n:]}
     assert sheets_1 == sheets_2 and list(sheets_1) == [f"dnqp_{s}" for s in RESULT_SHEETS]
-    assert all(a["sheet_position"] >= n for a in second)  # input sheets untouched
+    assert all(a["sheet_position"] >= n for a in second if a["func"] != "runMacro")  # input sheets untouched
+    [batch] = [a for a in second if a["func"] == "runMacro"]  # the number formats, by sheet name
+    assert [name for name, _ in batch["args"][1]] == list(sheets_1)
     # Clear results removes exactly the tool's sheets; the user's own dnqp_-named sheet stays.
     after_second["sheets"].append({**after_second["sheets"][0], "name": "dnqp_Notes", "values": [["mine"]]})
     cleared = _apply(after_second, call(xw, "clear", after_second))

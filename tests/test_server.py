@@ -166,9 +166,11 @@ def test_run_analysis_writes_result_sheets_only(server):
 
     assert added == [schema.RESULT_PREFIX + s for s in RESULT_SHEETS]
     # Every write goes to a sheet after the input sheets (positions n_inputs…): no input sheet is touched.
-    writes = [a for a in actions if a["func"] != "addSheet"]
+    writes = [a for a in actions if a["func"] not in ("addSheet", "runMacro")]
     assert writes and all(a["sheet_position"] >= n_inputs for a in writes)
-    assert {a["func"] for a in writes} <= {"setValues", "setNumberFormat"}
+    assert {a["func"] for a in writes} <= {"setValues"}
+    # The number formats go to the result sheets only (by name, in the one runMacro action).
+    assert set(applied_formats(actions)) <= set(added)
     # The weights written are the engine's.
     inputs = __import__("dnqp.workbook.grid", fromlist=["parse_grids"]).parse_grids(grids)
     result = inputs.run()
@@ -199,23 +201,62 @@ def test_run_analysis_formats_stars_and_parentheses(server):
                 if isinstance(v, float) and v == pytest.approx(coef, rel=1e-12)]
     assert table["values"][i + 1][j] == pytest.approx(t, rel=1e-12)  # its t statistic, below it
 
-    formats = {(a["start_row"], a["start_column"]): a["args"] for a in actions if a["func"] == "setNumberFormat"}
-    assert all(a["row_count"] == a["column_count"] == 1 for a in actions if a["func"] == "setNumberFormat")
+    formats = applied_formats(body["actions"])[schema.RESULT_PREFIX + "Heterogeneity"]
     row, col = table["start_row"] + i, table["start_column"] + j
-    assert formats[(row, col)] == ['0.0000"***"']
-    assert formats[(row + 1, col)] == ['"("0.00")";"(-"0.00")"']
-    # number formats come after the values they format, on result sheets only
-    order = [a["func"] for a in actions]
-    assert order.index("setValues") < order.index("setNumberFormat")
-    assert all(a["sheet_position"] >= len(grids) for a in body["actions"] if a["func"] == "setNumberFormat")
+    assert formats[(row, col)] == '0.0000"***"'
+    assert formats[(row + 1, col)] == '"("0.00")";"(-"0.00")"'
+    # number formats come after the values they format, on result sheets only, in one action for all sheets
+    order = [a["func"] for a in body["actions"]]
+    assert order.count("runMacro") == 1 and order.index("runMacro") == len(order) - 1
+    assert set(applied_formats(body["actions"])) == {schema.RESULT_PREFIX + s for s in RESULT_SHEETS}
 
 
-def test_run_analysis_refuses_a_user_sheet_with_a_result_name(server):
+def applied_formats(actions) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name → {(row, column) 0-based: number format} as the task pane's callback sets them."""
+    from dnqp.excel.number_formats import CALLBACK
+
+    out: dict[str, dict] = {}
+    for a in actions:
+        if a["func"] == "runMacro" and a["args"][0] == CALLBACK:
+            for name, blocks in a["args"][1]:
+                cells = out.setdefault(name, {})
+                for r, c, h, w, f in blocks:
+                    cells.update({(r + i, c + j): f for i in range(h) for j in range(w)})
+    return out
+
+
+def test_run_analysis_sends_few_actions_and_every_format(server):
+    """Issue 10 L: one action per sheet added, two writes per sheet and ONE batch of number formats
+    (was 307 actions, 286 of them one setNumberFormat per cell). Every formatted cell of
+    blocks.sheet_cells gets its format, and no other cell gets one."""
+    from dnqp.workbook.blocks import result_blocks, sheet_cells
+    from dnqp.workbook.grid import parse_grids
+    from dnqp.excel.ribbon import FIRST_ROW
+
     grids = template_grids(sample=True)
-    payload = book_payload(grids, [("dnqp_Weights", [["my own notes"]])])
-    status, text = request(server + "/xlwings/custom-scripts-call/run_analysis", payload)
+    status, body = request(server + "/xlwings/custom-scripts-call/run_analysis", book_payload(grids))
+    assert status == 200, body
+    print(f"Run analysis on the sample: {len(body['actions'])} actions")
+    assert len(body["actions"]) <= 40
+    inputs = parse_grids(grids)
+    applied = applied_formats(body["actions"])
+    for name, blocks in result_blocks(inputs.run(), inputs).items():
+        _, formats = sheet_cells(blocks)
+        expected = {(FIRST_ROW - 1 + r, c): f for r, c, f in formats}
+        assert applied[schema.RESULT_PREFIX + name] == expected, name
+
+
+@pytest.mark.parametrize("name", ["dnqp_Weights", "DNQP_Weights", "dnqp_weights", "dnqp_log", "DNQP_LOG",
+                                  "Dnqp_Checks"])
+def test_run_analysis_refuses_a_user_sheet_with_a_result_name(server, name):
+    """Excel's sheet names ignore case: a user's DNQP_Weights or dnqp_log is left alone with the documented
+    message (was: dnqp internal error (ValueError: Sheet named … already present))."""
+    grids = template_grids(sample=True)
+    payload = book_payload(grids, [(name, [["my own notes"]])])
+    script = "validate_data" if name.lower().endswith("checks") else "run_analysis"
+    status, text = request(server + f"/xlwings/custom-scripts-call/{script}", payload)
     assert status == 400
-    assert text == ("the sheet dnqp_Weights was not created by dnqp, so it is left alone: rename or move it, "
+    assert text == (f"the sheet {name} was not created by dnqp, so it is left alone: rename or move it, "
                     "then run again")
 
 

@@ -95,7 +95,7 @@ def test_api_key_is_required_and_compared_in_constant_time(hardened):
     status, _, _ = post(base, "/xlwings/custom-scripts-call/validate_data", book_payload({"S": [[1]]}), auth=False)
     assert status == 401
     # The comparison: hmac.compare_digest on bytes (str would refuse non-ASCII keys).
-    src = inspect.getsource(dnqp_server._check_key)
+    src = inspect.getsource(dnqp_server.requests.check_key)
     assert re.search(r'hmac\.compare_digest\(token\.strip\(\)\.encode\("latin-1"\), key\.encode\("utf-8"\)\)', src)
     # The keyless pages Office loads stay public.
     for path in ("/", "/manifest.xml", "/taskpane.html", "/xlwings/custom-functions-meta.json"):
@@ -338,7 +338,7 @@ def test_the_source_evaluates_nothing():
                          code):
                 hits.append(f"{path.name}:{i}: {line.strip()}")
     assert hits == []
-    server_src = (SRC / "excel" / "server.py").read_text(encoding="utf-8")
+    server_src = "".join(p.read_text(encoding="utf-8") for p in sorted((SRC / "excel" / "server").glob("*.py")))
     assert "getattr(udfs, n) for n in udfs.__all__" in server_src  # the catalogue, fixed at start-up
     assert not re.search(r"getattr\((udfs|scripts),\s*name", server_src)
 

@@ -6,9 +6,12 @@ __all__ = ["EXCEL_COMMANDS", "add_serve", "add_addin"]
 
 
 def _serve(args) -> int:
-    from .excel.server import prepare_environment, serve
+    import os
 
-    prepare_environment()  # before anything imports xlwings
+    from .excel.server import serve
+
+    if args.manifest_id:
+        os.environ["DNQP_MANIFEST_ID"] = args.manifest_id  # read by ServerConfig, in every server process
     if args.processes < 1:
         from .errors import SettingsError
 
@@ -37,6 +40,8 @@ def add_serve(sub) -> None:
     p.add_argument("--keyfile", help="TLS private key")
     p.add_argument("--processes", type=int, default=1,
                    help="server processes answering in parallel (default 1; about one per core)")
+    p.add_argument("--manifest-id", help="the add-in manifest's <Id>, a GUID (default: DNQP_MANIFEST_ID, else one "
+                                          "derived from the server's URL)")
     p.set_defaults(func=_serve)
 
 

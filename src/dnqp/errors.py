@@ -48,5 +48,13 @@ INTERNAL = "dnqp internal error"
 
 
 def internal_message(err: BaseException) -> str:
-    """The one line a user sees for an unexpected failure, instead of a traceback."""
+    """The one line a user sees for an unexpected failure, instead of a traceback.
+
+    The traceback is logged (logger ``dnqp``, level ERROR) so that "please report it" leaves something to
+    report: ``dnqp serve`` writes it to the server's stderr. Call it inside the ``except`` block.
+    """
+    import logging
+
+    logging.getLogger("dnqp").error("%s: %s: %s", INTERNAL, type(err).__name__, err,
+                                    exc_info=(type(err), err, err.__traceback__))
     return " ".join(f"{INTERNAL} ({type(err).__name__}: {err}); please report it".split())

@@ -21,6 +21,7 @@ from ..workbook import schema
 from ..errors import DnqpError, internal_message
 from ..workbook.grid import InputError, parse_grids
 from ..workbook.blocks import result_blocks, sheet_cells
+from .number_formats import apply_number_formats, format_blocks
 
 __all__ = ["run_analysis", "validate_data", "clear_results"]
 
@@ -49,16 +50,20 @@ def read_grids(book) -> dict[str, list[list]]:
 
 
 def is_owned(sheet) -> bool:
-    """Whether the tool created ``sheet`` (prefix and marker)."""
-    return sheet.name.startswith(schema.RESULT_PREFIX) and sheet["A1"].value == MARKER
+    """Whether the tool created ``sheet`` (prefix, in any case, and marker)."""
+    return sheet.name.casefold().startswith(schema.RESULT_PREFIX.casefold()) and sheet["A1"].value == MARKER
 
 
 def _targets(book, names) -> dict[str, object]:
-    """The existing sheets among the result sheets ``names``; stop if one of them is the user's."""
-    present = {s.name: s for s in book.sheets}
+    """The existing sheets among the result sheets ``names``; stop if one of them is the user's.
+
+    Sheet names are compared without case, as Excel does: a sheet ``DNQP_Weights`` or ``dnqp_weights``
+    takes the name ``dnqp_Weights``.
+    """
+    present = {s.name.casefold(): s for s in book.sheets}
     found = {}
     for name in names:
-        sheet = present.get(sheet_name(name))
+        sheet = present.get(sheet_name(name).casefold())
         if sheet is not None and not is_owned(sheet):
             raise xw.XlwingsError(f"the sheet {sheet.name} was not created by dnqp, so it is left alone: rename "
                                   "or move it, then run again")
@@ -88,11 +93,11 @@ def write_sheets(book, sheets: dict[str, list[list]], formats: dict[str, list] |
     """Write result sheets (name → values from A1), creating them or replacing their contents and formats.
 
     ``formats`` gives, per sheet, ``(row, column, number format)`` of cells in the same grid (0-based):
-    stars and parentheses are number formats, as in the workbook ``dnqp run`` writes. Each is set on its
-    own cell: xlwings' Office.js client sets a format as a 1×1 array, which fits a one-cell range only.
+    stars and parentheses are number formats, as in the workbook ``dnqp run`` writes. They are set as
+    rectangles sharing a format, all sheets' in one batch on Office.js (:mod:`dnqp.excel.number_formats`).
     """
     existing = _targets(book, sheets)
-    written = []
+    written, blocks = [], []
     for name, rows in sheets.items():
         sheet = existing[name]
         if sheet is None:
@@ -103,9 +108,9 @@ def write_sheets(book, sheets: dict[str, list[list]], formats: dict[str, list] |
         if rows:
             width = max(len(r) for r in rows)
             sheet.range((FIRST_ROW, 1)).value = [[literal(v) for v in r] + [None] * (width - len(r)) for r in rows]
-        for r, c, number_format in (formats or {}).get(name, ()):
-            sheet.range((FIRST_ROW + r, 1 + c)).number_format = number_format
+        blocks.append((sheet, format_blocks((formats or {}).get(name, ()))))
         written.append(sheet.name)
+    apply_number_formats(book, blocks, first_row=FIRST_ROW)
     return written
 
 
