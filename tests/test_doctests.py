@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study"]
+ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study",
+                  "dnqp.engine.settings", "dnqp.engine.cells"]
 
 
 @pytest.mark.parametrize("name", ENGINE_MODULES)

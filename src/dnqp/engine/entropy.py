@@ -10,12 +10,13 @@ import pandas as pd
 
 from ..errors import ConstantIndicatorError, DataError, SettingsError
 from .prepare import MAX_MAGNITUDE, as_numeric, check_labels, parse_directions, row_label
+from .settings import REGISTRY
 
 __all__ = ["EntropyResult", "entropy_weights", "STANDARDIZE", "CONVENTIONS"]
 
-STANDARDIZE = ("minmax", "interval", "none")
-CONSTANT_POLICIES = ("error", "drop")
-CONVENTIONS = ("global", "within")
+STANDARDIZE = REGISTRY["standardize"].choices
+CONSTANT_POLICIES = REGISTRY["constant"].choices
+CONVENTIONS = REGISTRY["convention"].choices
 
 
 #: Above this many rows, p·ln p is summed one column at a time (scratch space: one column, not a matrix).
@@ -162,8 +163,7 @@ class EntropyResult:
         sub-indices add up to :attr:`scores`. ``"within"``: the weights are renormalised inside each
         dimension (``w_j / Σ_{j∈k} w_j``), so each sub-index is on the scale of ``z``.
         """
-        if convention not in CONVENTIONS:
-            raise SettingsError(f"sub-index convention {convention!r} is not one of global, within")
+        convention = REGISTRY["convention"].choice(convention, noun="sub-index convention")
         g = self._groups(groups)
         weighted = self.standardized * self.weights
         out = weighted.T.groupby(g, sort=False).sum().T
@@ -218,10 +218,8 @@ def entropy_weights(
     >>> r.scores.round(6).tolist()
     [0.48799, 0.771844, 0.373743, 0.68772, 0.257075]
     """
-    if standardize not in STANDARDIZE:
-        raise SettingsError(f"standardisation {standardize!r} is not one of {', '.join(STANDARDIZE)}")
-    if constant not in CONSTANT_POLICIES:
-        raise SettingsError(f"constant-indicator policy {constant!r} is not one of error, drop")
+    standardize = REGISTRY["standardize"].choice(standardize, noun="standardisation")
+    constant = REGISTRY["constant"].choice(constant, noun="constant-indicator policy")
     if not isinstance(data, pd.DataFrame):
         data = pd.DataFrame(data)
     if data.shape[1] == 0:

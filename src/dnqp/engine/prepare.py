@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DirectionError, SettingsError, TransformError
+from .settings import REGISTRY
 
 __all__ = [
     "MISSING_MARKERS",
@@ -319,7 +320,7 @@ class ImputeResult:
         return len(self.cells)
 
 
-IMPUTE_METHODS = ("mean", "linear", "none")
+IMPUTE_METHODS = REGISTRY["impute"].choices
 
 
 def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> ImputeResult:
@@ -334,8 +335,7 @@ def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> I
     >>> r.data["A1"].tolist(), r.cells.to_dict("records")
     ([1.0, 2.0, 3.0], [{'row': 2011, 'column': 'A1', 'value': 2.0}])
     """
-    if method not in IMPUTE_METHODS:
-        raise SettingsError(f"imputation {method!r} is not one of {', '.join(IMPUTE_METHODS)}")
+    method = REGISTRY["impute"].choice(method, noun="imputation")
     data = as_numeric(df, what=what)
     mask = data.isna()
     empty = mask.all(axis=0).to_numpy()  # vectorised: a loop over 100,000 columns took minutes

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import CollinearityError, DataError, ModelError, SettingsError
 from .prepare import as_numeric, row_label
+from .settings import REGISTRY, cell_default
 
 __all__ = [
     "COV_TYPES",
@@ -35,9 +36,9 @@ __all__ = [
     "f_from_rsquared",
 ]
 
-COV_TYPES = ("nonrobust", "HC1", "HC3", "HAC")
+COV_TYPES = REGISTRY["cov"].choices
 #: The paper's thresholds: * p < 0.10, ** p < 0.05, *** p < 0.01.
-STARS = (0.10, 0.05, 0.01)
+STARS = cell_default("stars")
 CONS = "_cons"
 
 
@@ -80,15 +81,7 @@ def newey_west_lags(nobs: int) -> int:
 
 
 def _cov_name(cov: str) -> str:
-    key = str(cov).strip()
-    for name in COV_TYPES:
-        if key.lower() == name.lower():
-            return name
-    aliases = {"classical": "nonrobust", "ols": "nonrobust", "robust": "HC1", "newey": "HAC",
-               "newey-west": "HAC", "neweywest": "HAC"}
-    if key.lower() in aliases:
-        return aliases[key.lower()]
-    raise SettingsError(f"covariance {cov!r} is not one of {', '.join(COV_TYPES)}")
+    return REGISTRY["cov"].choice(cov, noun="covariance")
 
 
 @dataclass(frozen=True)

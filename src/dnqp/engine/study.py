@@ -8,79 +8,20 @@ settings, and returns a frozen :class:`StudyResult` holding every table of the p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .entropy import CONSTANT_POLICIES, CONVENTIONS, STANDARDIZE, EntropyResult, entropy_weights
+from .entropy import EntropyResult, entropy_weights
 from ..errors import ConstantIndicatorError, DataError, SettingsError
-from .prepare import IMPUTE_METHODS, TRANSFORMS, ImputeResult, impute, parse_direction, row_label, transform
-from .regression import STARS, OLSResult, _cov_name, describe, model_table, ols, vif
+from .prepare import TRANSFORMS, ImputeResult, impute, parse_direction, row_label, transform
+from .regression import OLSResult, describe, model_table, ols, vif
+from .settings import Settings
 
 __all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
 
 ROLES = ("dependent", "control")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How the study is computed. The defaults reproduce the paper's method.
-
-    standardize, shift, interval, constant
-        Passed to :func:`dnqp.entropy_weights` (paper: min–max, no shift; constant indicators are an error).
-    impute
-        Missing values: "mean" (paper), "linear" or "none".
-    convention
-        Sub-indices: "global" (global weights; sub-indices add up to the index) or "within".
-    cov, maxlags
-        Covariance of the regressions: "nonrobust" (paper), "HC1", "HC3" or "HAC" with ``maxlags``.
-    stars
-        Significance thresholds, largest first (paper: 0.10, 0.05, 0.01).
-    index_label
-        The name of the composite index as a regressor (paper: DNQP).
-    """
-
-    standardize: str = "minmax"
-    shift: float = 0.0
-    interval: tuple[float, float] = (0.0, 1.0)
-    constant: str = "error"
-    impute: str = "mean"
-    convention: str = "global"
-    cov: str = "nonrobust"
-    maxlags: int | None = None
-    stars: tuple[float, ...] = STARS
-    index_label: str = "DNQP"
-
-    def __post_init__(self):
-        choices = {"standardize": STANDARDIZE, "constant": CONSTANT_POLICIES, "impute": IMPUTE_METHODS,
-                   "convention": CONVENTIONS}
-        for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise SettingsError(f"setting {name} = {getattr(self, name)!r} is not one of {', '.join(allowed)}")
-        object.__setattr__(self, "cov", _cov_name(self.cov))
-        levels = tuple(float(s) for s in self.stars)
-        if not levels or any(not 0 < s < 1 for s in levels) or list(levels) != sorted(levels, reverse=True):
-            raise SettingsError("star thresholds must be between 0 and 1, largest first (e.g. 0.10, 0.05, 0.01)")
-        object.__setattr__(self, "stars", levels)
-        if not str(self.index_label).strip():
-            raise SettingsError("the index label must not be empty")
-
-    @classmethod
-    def from_mapping(cls, values: Mapping) -> "Settings":
-        """Build settings from a name → value mapping (unknown names are an error)."""
-        known = {f.name for f in fields(cls)}
-        unknown = [k for k in values if k not in known]
-        if unknown:
-            raise SettingsError(f"unknown setting {unknown[0]!r}")
-        return cls(**dict(values))
-
-    def describe(self) -> dict:
-        """Settings as plain values, for a log."""
-        d = asdict(self)
-        d["stars"] = ", ".join(f"{s:g}" for s in self.stars)
-        d["interval"] = f"({self.interval[0]:g}, {self.interval[1]:g})"
-        return d
 
 
 @dataclass(frozen=True)

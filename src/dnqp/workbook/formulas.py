@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import schema
+from ..engine.settings import REGISTRY
 
 __all__ = ["Formula", "analysis_formulas", "ANALYSIS_SHEETS", "FUNCTIONS", "function_name", "TITLE_ROW",
            "FORMULA_ROW"]
@@ -173,10 +174,12 @@ def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False
         placed[key] = (row, col, rows, cols)
         next_col = max(next_col, col + cols + _GAP)
 
-    def render(template: str, file: bool) -> str:
+    def render(key: str, template: str, file: bool) -> str:
         def sub(m: re.Match) -> str:
             setting, name, spill = m.groups()
             if setting:
+                if name not in REGISTRY:
+                    raise KeyError(f"formula {key!r} reads setting {name!r}, which the settings registry lacks")
                 table = schema.SETTINGS.name
                 return f'XLOOKUP("{name}",{table}[Setting],{table}[Value])'
             if spill:
@@ -188,5 +191,5 @@ def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False
 
         return "=" + _PLACEHOLDER.sub(sub, template)
 
-    return [Formula(key, title, *placed[key], render(template, True), render(template, False))
+    return [Formula(key, title, *placed[key], render(key, template, True), render(key, template, False))
             for key, title, _, template in _BLOCKS]

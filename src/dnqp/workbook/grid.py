@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -20,8 +19,10 @@ from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from . import schema
 from ..errors import DataError, DirectionError, SettingsError
+from ..engine.cells import cell_text as _text, is_blank as _blank
 from ..engine.prepare import coerce_cell, parse_direction, row_label
-from ..engine.study import ROLES, Settings, StudyResult, run_study
+from ..engine.settings import REGISTRY, Settings, from_cells
+from ..engine.study import ROLES, StudyResult, run_study
 
 __all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
            "settings_from_table"]
@@ -102,18 +103,6 @@ def _anchor(spec: schema.TableSpec) -> tuple[int, int]:
 
 def _cell(sheet: str, r: int, c: int) -> str:
     return f"{sheet}!{get_column_letter(c + 1)}{r + 1}"
-
-
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
-
-
-def _text(v) -> str:
-    if _blank(v):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
 
 
 @dataclass
@@ -349,48 +338,9 @@ def _read_model(table: _Table, problems: list[Problem]) -> pd.DataFrame:
     return df
 
 
-def _parse_stars(value) -> tuple[float, ...]:
-    parts = [p for p in re.split(r"[,;\s]+", _text(value)) if p]
-    levels = []
-    for p in parts:
-        x, action, _ = coerce_cell(p)
-        if action not in ("number", "coerced"):
-            raise SettingsError(f"star thresholds {value!r} are not numbers such as 0.10, 0.05, 0.01")
-        levels.append(x)
-    return tuple(levels)
-
-
 def settings_from_table(pairs: Mapping[str, object]) -> Settings:
-    """:class:`dnqp.Settings` from the Settings table's name → value pairs (schema names; blank = default)."""
-    values = dict(schema.SETTING_DEFAULTS)
-    values.update({k: v for k, v in pairs.items() if not _blank(v) or k == "maxlags"})
-    kwargs: dict[str, object] = {}
-    for name in ("shift", "interval_a", "interval_b", "maxlags"):
-        v = values[name]
-        if _blank(v):
-            if name != "maxlags":
-                raise SettingsError(f"setting {name} is blank")
-            values[name] = None
-            continue
-        x, action, _ = coerce_cell(v)
-        if action not in ("number", "coerced"):
-            raise SettingsError(f"setting {name} = {v!r} is not a number")
-        if name == "maxlags" and not (x.is_integer() and x >= 0):
-            raise SettingsError(f"setting maxlags = {v!r} is not a whole number of lags (or blank)")
-        values[name] = int(x) if name == "maxlags" else x
-    for name, choices in schema.SETTING_CHOICES.items():
-        if choices and name != "stars":
-            text = _text(values[name])
-            match = [c for c in choices if c.lower() == text.lower()]
-            if not match:
-                raise SettingsError(f"setting {name} = {values[name]!r} is not one of {', '.join(choices)}")
-            kwargs[name] = match[0]
-    kwargs["shift"] = values["shift"]
-    kwargs["interval"] = (values["interval_a"], values["interval_b"])
-    kwargs["maxlags"] = values["maxlags"]
-    kwargs["stars"] = _parse_stars(values["stars"])
-    kwargs["index_label"] = _text(values["index_label"])
-    return Settings(**kwargs)
+    """:class:`dnqp.Settings` from the Settings table's name → value pairs (registry names; blank = default)."""
+    return from_cells(pairs)
 
 
 def _read_settings(table: _Table | None, problems: list[Problem]) -> Settings:
@@ -405,10 +355,10 @@ def _read_settings(table: _Table | None, problems: list[Problem]) -> Settings:
         name = _text(row[js])
         if not name:
             continue
-        key = next((k for k in schema.SETTING_CHOICES if k.lower() == name.lower()), None)
+        key = next((k for k in REGISTRY if k.lower() == name.lower()), None)
         if key is None:
             problems.append(Problem(table.addr(i, js), f"unknown setting {name!r} (known: "
-                                    f"{', '.join(schema.SETTING_CHOICES)})"))
+                                    f"{', '.join(REGISTRY)})"))
             continue
         pairs[key] = row[jv]
         where[key] = table.addr(i, jv)

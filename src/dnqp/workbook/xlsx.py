@@ -27,6 +27,7 @@ from ..errors import DataError
 from .safety import MAX_CELLS, MAX_ROWS, check_workbook_file
 from .grid import StudyInputs, UncomputedFormula, parse_grids
 from .blocks import RESULT_SHEETS, Block, place, result_blocks
+from ..engine.settings import KINDS, REGISTRY
 from ..engine.study import StudyResult
 
 __all__ = ["read_grids", "read_workbook", "write_template", "write_results", "atomic_path", "same_file",
@@ -399,23 +400,22 @@ def _settings_sheet(wb, rows: list[list], f: dict) -> None:
     _table_widths(ws, [(0, 13), (1, 17), (2, 30), (3, 100)])
     lists_col = 11  # hidden columns L… hold the validation lists (a list item may contain commas)
     for i, row in enumerate(rows[1:], start=1):
-        name = row[0]
-        choices = schema.SETTING_CHOICES[name]
-        if choices:
+        setting = REGISTRY[row[0]]
+        hint = KINDS[setting.kind].hint
+        if setting.choices:
             col = lists_col + i - 1
-            _write(ws, 0, col, name)
-            for k, choice in enumerate(choices, start=1):
+            _write(ws, 0, col, setting.name)
+            for k, choice in enumerate(setting.choices, start=1):
                 _write(ws, k, col, choice)
             ws.set_column(col, col, 16, None, {"hidden": True})
-            ref = f"=${_letter(col)}$2:${_letter(col)}${len(choices) + 1}"
-            _validate(ws, i, 1, i, 1, validate="list", source=ref, input_title=name,
-                      input_message="Pick a value from the list.")
-        elif name == "maxlags":
+            ref = f"=${_letter(col)}$2:${_letter(col)}${len(setting.choices) + 1}"
+            _validate(ws, i, 1, i, 1, validate="list", source=ref, input_title=setting.name, input_message=hint)
+        elif setting.kind == "lags":
             _validate(ws, i, 1, i, 1, validate="integer", criteria=">=", value=0, ignore_blank=True,
-                      input_title=name, input_message="A whole number of lags, or blank for the rule of thumb.")
-        elif name != "index_label":
+                      input_title=setting.name, input_message=hint)
+        elif setting.kind == "number":
             _validate(ws, i, 1, i, 1, validate="decimal", criteria="between", minimum=-1e300, maximum=1e300,
-                      input_title=name, input_message="A number.")
+                      input_title=setting.name, input_message=hint)
     ws.freeze_panes(1, 0)
 
 
