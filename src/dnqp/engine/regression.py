@@ -29,8 +29,8 @@ __all__ = [
     "ols",
     "vif",
     "describe",
-    "model_table",
     "stars",
+    "star_count",
     "newey_west_lags",
     "t_pvalue",
     "f_from_rsquared",
@@ -42,15 +42,24 @@ STARS = cell_default("stars")
 CONS = "_cons"
 
 
+def star_count(p: float, levels: Sequence[float] = STARS) -> int:
+    """How many thresholds ``p`` is strictly below (0 for a missing p).
+
+    >>> star_count(0.0137), star_count(0.2), star_count(float("nan"))
+    (2, 0, 0)
+    """
+    if p is None or not np.isfinite(p):
+        return 0
+    return sum(p < float(t) for t in levels)
+
+
 def stars(p: float, levels: Sequence[float] = STARS) -> str:
     """One star for every threshold that ``p`` is strictly below.
 
     >>> stars(0.0137), stars(0.095), stars(0.2), stars(0.004)
     ('**', '*', '', '***')
     """
-    if p is None or not np.isfinite(p):
-        return ""
-    return "*" * sum(p < float(t) for t in levels)
+    return "*" * star_count(p, levels)
 
 
 def t_pvalue(t, df: float):
@@ -434,71 +443,3 @@ def describe(df: pd.DataFrame) -> pd.DataFrame:
     })
     out.index = pd.Index([str(c) for c in data.columns], name="Variable")
     return out
-
-
-def model_table(
-    results: Sequence[OLSResult],
-    labels: Sequence[str] | None = None,
-    *,
-    levels: Sequence[float] = STARS,
-    decimals: int = 4,
-    stat_decimals: int = 2,
-    stat: str = "t",
-    rename: dict | None = None,
-) -> pd.DataFrame:
-    """An esttab-style table with one column per model.
-
-    Each term has two rows: the coefficient with its stars, then the t statistic (or the standard
-    error, ``stat="se"``) in parentheses. Then Observations, R-squared, F and Mean VIF. The rows are a
-    MultiIndex ``(term, "coef" | "t" | "se" | "")``; the cells are text formatted as in a manuscript.
-    ``rename`` maps term names to row labels (e.g. every model's core regressor to one row).
-    This is how the paper's Table 5 (heterogeneity) is produced.
-    """
-    results = list(results)
-    if not results:
-        raise ModelError("model_table needs at least one model")
-    if stat not in ("t", "se"):
-        raise SettingsError(f"stat {stat!r} is not one of t, se")
-    if labels is None:
-        labels = [r.depvar for r in results]
-    labels = list(labels)
-    if len(labels) != len(results):
-        raise DataError(f"{len(labels)} labels given for {len(results)} models")
-    rename = dict(rename or {})
-    columns = [f"({i + 1}) {lab}" for i, lab in enumerate(labels)]
-    terms: list[str] = []
-    for r in results:
-        for t in r.params.index:
-            t2 = rename.get(t, t)
-            if t2 not in terms and t != CONS:
-                terms.append(t2)
-    if any(CONS in r.params.index for r in results):
-        terms.append(CONS)
-
-    rows: dict[tuple[str, str], list[str]] = {}
-    for term in terms:
-        rows[(term, "coef")] = []
-        rows[(term, stat)] = []
-    for r in results:
-        second = r.tvalues if stat == "t" else r.bse
-        by_row = {rename.get(t, t): t for t in r.params.index}
-        for term in terms:
-            t = by_row.get(term)
-            if t is None:
-                rows[(term, "coef")].append("")
-                rows[(term, stat)].append("")
-            else:
-                rows[(term, "coef")].append(f"{r.params[t]:.{decimals}f}{stars(r.pvalues[t], levels)}")
-                rows[(term, stat)].append(f"({second[t]:.{stat_decimals}f})")
-    rows[("Observations", "")] = [f"{r.nobs:d}" for r in results]
-    rows[("R-squared", "")] = [f"{r.rsquared:.4f}" for r in results]
-    rows[("F", "")] = [f"{r.fvalue:.2f}" if np.isfinite(r.fvalue) else "" for r in results]
-    mean_vif = []
-    for r in results:
-        try:
-            mean_vif.append(f"{vif(r.exog).loc['Mean VIF', 'VIF']:.2f}")
-        except ModelError:
-            mean_vif.append("")
-    rows[("Mean VIF", "")] = mean_vif
-    index = pd.MultiIndex.from_tuples(list(rows), names=["term", "stat"])
-    return pd.DataFrame(list(rows.values()), index=index, columns=columns)

@@ -16,7 +16,8 @@ import pandas as pd
 from .entropy import EntropyResult, entropy_weights
 from ..errors import ConstantIndicatorError, DataError, SettingsError
 from .prepare import TRANSFORMS, ImputeResult, impute, parse_direction, row_label, transform
-from .regression import OLSResult, describe, model_table, ols, vif
+from .regression import OLSResult, describe, ols, vif
+from .tables import CORE_ROW, ModelTable, build_model_table
 from .settings import Settings
 
 __all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
@@ -39,9 +40,14 @@ class StudyResult:
     vif: pd.DataFrame
     baseline: OLSResult
     heterogeneity: tuple[OLSResult, ...]
-    heterogeneity_table: pd.DataFrame
+    heterogeneity_model: ModelTable
     imputed: pd.DataFrame
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def heterogeneity_table(self) -> pd.DataFrame:
+        """The heterogeneity table as manuscript text (:meth:`dnqp.engine.tables.ModelTable.frame`)."""
+        return self.heterogeneity_model.frame()
 
     @property
     def dependent(self) -> str:
@@ -307,8 +313,8 @@ def run_study(
     baseline = ols(analysis[dep], analysis[regressors], cov=settings.cov, maxlags=settings.maxlags)
     het = tuple(ols(analysis[dep], analysis[[s, *controls]], cov=settings.cov, maxlags=settings.maxlags)
                 for s in sub.columns)
-    het_table = model_table(het, labels=list(sub.columns), levels=settings.stars,
-                            rename={s: "Sub-index" for s in sub.columns})
+    het_table = build_model_table(het, labels=list(sub.columns), levels=settings.stars,
+                                  rename={s: CORE_ROW for s in sub.columns})
 
     imputed = (pd.concat(imputed_frames, ignore_index=True)[["table", "row", "column", "value"]]
                if imputed_frames else pd.DataFrame(columns=["table", "row", "column", "value"]))
@@ -327,7 +333,7 @@ def run_study(
         vif=vif_table,
         baseline=baseline,
         heterogeneity=het,
-        heterogeneity_table=het_table,
+        heterogeneity_model=het_table,
         imputed=imputed,
         warnings=tuple(notes),
     )

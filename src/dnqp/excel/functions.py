@@ -28,7 +28,8 @@ from ..engine.entropy import entropy_weights as _entropy_weights
 from ..errors import DataError, DnqpError, SettingsError, internal_message
 from ..engine.prepare import impute as _impute
 from ..engine.settings import REGISTRY
-from ..engine.regression import OLSResult, describe as _describe, model_table as _model_table, ols as _ols, vif as _vif
+from ..engine.regression import OLSResult, describe as _describe, ols as _ols, vif as _vif
+from ..engine.tables import CORE_ROW, build_model_table
 
 __all__ = [
     "ENTROPY_WEIGHTS",
@@ -63,7 +64,7 @@ DOC = {
     "gaps": "Values with gaps (blank, NA or #N/A): one column per variable, header row first.",
     "cores": "The core regressors, one column each (e.g. the sub-indices): one model per column.",
     "controls": "The control variables, one column each, in every model (blank: none).",
-    "core_label": "Row label of the core regressor when there are several (default Sub-index).",
+    "core_label": f"Row label of the core regressor when there are several (default {CORE_ROW}).",
 }
 
 
@@ -264,7 +265,7 @@ def DNQP_IMPUTE(data, method="mean", header=True):  # noqa: N802
 @xw.func
 @_args("y", "cores", "controls", "cov", "core_label", "header")
 @_cell_errors
-def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label="Sub-index", header=True):  # noqa: N802
+def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label=CORE_ROW, header=True):  # noqa: N802
     """Models side by side, esttab style: one column per core regressor with the same controls (the paper's Table 5)."""
     h = excel.flag(header, True)
     ys, core_frame = _y_X(y, cores, h)
@@ -277,10 +278,10 @@ def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label="Sub-index",
     cov = excel.choice(cov, "nonrobust")
     fits = [_ols(ys, pd.concat([parts[0][[c]], *parts[1:]], axis=1), cov=cov) for c in core_frame.columns]
     names = list(core_frame.columns)
-    rename = {c: excel.choice(core_label, "Sub-index") for c in names} if len(names) > 1 else {}
-    table = _model_table(fits, labels=names, rename=rename)
-    return excel.model_table_cells(table, corner=ys.name, note=f"t statistics in parentheses; "
-                                   f"* p<0.10, ** p<0.05, *** p<0.01; {fits[0].cov_label} standard errors")
+    rename = {c: excel.choice(core_label, CORE_ROW) for c in names} if len(names) > 1 else {}
+    table = build_model_table(fits, labels=names, rename=rename)
+    return excel.model_table_cells(table.frame(), corner=ys.name, note=f"t statistics in parentheses; "
+                                   f"{table.legend}; {table.cov_label} standard errors")
 
 
 @xw.func
