@@ -35,11 +35,11 @@ def main() -> None:
     """
     import xlwings as xw
 
-    from .excel.ribbon import analyse
+    from .excel.ribbon import ACTIONS
 
     book = xw.Book.caller()
     try:
-        analyse(book)
+        ACTIONS["run_analysis"](book)
     except xw.XlwingsError as err:
         book.app.alert(str(err), title="dnqp")
 

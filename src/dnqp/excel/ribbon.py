@@ -108,10 +108,19 @@ def write_sheets(book, sheets: dict[str, list[list]], formats: dict[str, list] |
     return written
 
 
-def _engine_errors(action):
+#: Every ribbon action by its one name (the name the VBA, the manifest and ``dnqp serve`` call), as a plain
+#: function of the book: the desktop add-in and the tests call these; ``@xw.script`` exposes the same
+#: functions to Office.js under the same names.
+ACTIONS: dict[str, object] = {}
+
+
+def _action(func):
+    """A ribbon action: the engine's errors become one line in Excel's message box (never a traceback); the
+    plain function goes to :data:`ACTIONS` and the module attribute is its Office.js script."""
+
     def run(book):
         try:
-            return action(book)
+            return func(book)
         except InputError as err:
             raise xw.XlwingsError(f"{err} — Validate data lists every problem") from None
         except DnqpError as err:
@@ -121,13 +130,18 @@ def _engine_errors(action):
         except Exception as err:  # noqa: BLE001 - a bug: one line in Excel's message box, never a traceback
             raise xw.XlwingsError(internal_message(err)) from None
 
-    run.__name__, run.__doc__ = action.__name__, action.__doc__
-    return run
+    # Not functools.wraps: Office.js' script wrapper unwraps __wrapped__ to find the book's type hint, and
+    # must find it on ``run`` itself.
+    for attr in ("__name__", "__qualname__", "__doc__", "__module__", "__annotations__"):
+        setattr(run, attr, getattr(func, attr))
+    ACTIONS[func.__name__] = run
+    return xw.script(run)
 
 
-@_engine_errors
-def analyse(book) -> list[str]:
-    """Read the template, run the study and write every result sheet; returns the sheets written."""
+@_action
+def run_analysis(book: xw.Book) -> list[str]:
+    """Run the study on the template's input sheets and write the result sheets (dnqp_…); returns the sheets
+    written."""
     inputs = parse_grids(read_grids(book))
     cells = {name: sheet_cells(blocks) for name, blocks in result_blocks(inputs.run(), inputs).items()}
     return write_sheets(book, {name: rows for name, (rows, _) in cells.items()},
@@ -154,14 +168,15 @@ def check_rows(book) -> list[list]:
     return rows
 
 
-@_engine_errors
-def check(book) -> list[str]:
-    """Write the Checks sheet."""
+@_action
+def validate_data(book: xw.Book) -> list[str]:
+    """List every problem of the input sheets, with its cell address, on the sheet dnqp_Checks."""
     return write_sheets(book, {CHECKS: check_rows(book)})
 
 
-def clear(book) -> list[str]:
-    """Delete every sheet the tool created; returns their names."""
+@_action
+def clear_results(book: xw.Book) -> list[str]:
+    """Delete the result sheets that dnqp created (never a sheet it did not create); returns their names."""
     owned = [s for s in book.sheets if is_owned(s)]
     names = [s.name for s in owned]
     if len(owned) == len(book.sheets):
@@ -169,22 +184,3 @@ def clear(book) -> list[str]:
     for sheet in owned:
         sheet.delete()
     return names
-
-
-@xw.script
-def run_analysis(book: xw.Book):
-    """Run the study on the template's input sheets and write the result sheets (dnqp_…)."""
-    analyse(book)
-
-
-@xw.script
-def validate_data(book: xw.Book):
-    """List every problem of the input sheets, with its cell address, on the sheet dnqp_Checks."""
-    check(book)
-
-
-@xw.script
-def clear_results(book: xw.Book):
-    """Delete the result sheets that dnqp created (never a sheet it did not create)."""
-    clear(book)
-
