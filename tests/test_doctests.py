@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study",
-                  "dnqp.engine.settings", "dnqp.engine.cells", "dnqp.engine.tables"]
+                  "dnqp.engine.settings", "dnqp.engine.cells", "dnqp.engine.tables", "dnqp.engine.checks"]
 
 
 @pytest.mark.parametrize("name", ENGINE_MODULES)

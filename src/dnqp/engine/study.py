@@ -15,14 +15,14 @@ import pandas as pd
 
 from .entropy import EntropyResult, entropy_weights
 from ..errors import ConstantIndicatorError, DataError, SettingsError
-from .prepare import TRANSFORMS, ImputeResult, impute, parse_direction, row_label, transform
+from .checks import ROLES, default_label, model_issues
+from .prepare import ImputeResult, impute, parse_direction, row_label, transform
 from .regression import OLSResult, describe, ols, vif
 from .tables import CORE_ROW, ModelTable, build_model_table
 from .settings import Settings
 
 __all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
 
-ROLES = ("dependent", "control")
 
 
 @dataclass(frozen=True)
@@ -152,19 +152,11 @@ def _check_model(model: pd.DataFrame) -> pd.DataFrame:
     m["Role"] = [r.lower() for r in m["Role"]]
     if "Label" not in m.columns:
         m["Label"] = ""
-    for _, row in m.iterrows():
-        if row["Role"] not in ROLES:
-            raise DataError(f"variable {row['Variable']}: role {row['Role']!r} is not one of dependent, control")
-        if row["Transform"] not in TRANSFORMS:
-            raise DataError(f"variable {row['Variable']}: transform {row['Transform']!r} is not one of ln, none")
-    m["Label"] = [lab or (("ln" + v) if t == "ln" else v) for lab, v, t in zip(m["Label"], m["Variable"], m["Transform"])]
-    dep = m[m["Role"] == "dependent"]
-    if len(dep) != 1:
-        raise DataError(f"the Model table must mark exactly one variable as dependent, found {len(dep)}")
-    for col in ("Variable", "Label"):
-        dup = m[col][m[col].duplicated()]
-        if len(dup):
-            raise DataError(f"the Model table uses the {col.lower()} {dup.iloc[0]} twice")
+    issues = model_issues(m[["Variable", "Role", "Transform", "Label"]].itertuples(index=False))
+    if issues:
+        raise DataError(f"Model table, {issues[0].text()}" if issues[0].row < 0 else
+                        f"Model table row {issues[0].row + 1}: {issues[0].text()}")
+    m["Label"] = [lab or default_label(v, t) for lab, v, t in zip(m["Label"], m["Variable"], m["Transform"])]
     return m
 
 

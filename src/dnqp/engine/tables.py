@@ -146,7 +146,7 @@ def build_model_table(
     >>> [r.term for r in t.rows]
     ['a', 'a', 'b', 'b', '_cons', '_cons', 'Observations', 'R-squared', 'F', 'Mean VIF']
     >>> t.rows[0].text(0), t.rows[1].text(0), t.rows[-1].text(0)
-    ('0.7429*', '(2.40)', '1.09')
+    ('1.7708***', '(11.13)', '3.19')
     """
     results = list(results)
     if not results:

@@ -22,7 +22,8 @@ from ..errors import DataError, DirectionError, SettingsError
 from ..engine.cells import cell_text as _text, is_blank as _blank
 from ..engine.prepare import coerce_cell, parse_direction, row_label
 from ..engine.settings import REGISTRY, Settings, from_cells
-from ..engine.study import ROLES, StudyResult, run_study
+from ..engine.checks import model_issues
+from ..engine.study import StudyResult, run_study
 
 __all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
            "settings_from_table"]
@@ -305,36 +306,15 @@ def _read_numbers(table: _Table, years: list, what: str, problems: list[Problem]
 
 def _read_model(table: _Table, problems: list[Problem]) -> pd.DataFrame:
     df = _text_columns(table, schema.MODEL.columns)
-    jvar, jrole, jtr, jlab = (table.col(c) for c in ("Variable", "Role", "Transform", "Label"))
     df["Role"] = df["Role"].str.lower()
     df["Transform"] = [t.lower() or "none" for t in df["Transform"]]
-    dependents = []
-    for i, row in df.iterrows():
-        var = row["Variable"]
-        if not var:
-            problems.append(Problem(table.addr(i, jvar), "the variable name is blank"))
-            continue
-        if row["Role"] not in ROLES:
-            problems.append(Problem(table.addr(i, jrole), f"(variable {var}): role {row['Role']!r} is not one of "
-                                    f"{', '.join(ROLES)}"))
-        elif row["Role"] == "dependent":
-            dependents.append(i)
-        if row["Transform"] not in ("ln", "none"):
-            problems.append(Problem(table.addr(i, jtr) if jtr is not None else table.addr(i, jvar),
-                                    f"(variable {var}): transform {row['Transform']!r} is not one of ln, none"))
-    if len(dependents) != 1:
-        where = table.addr(dependents[1], jrole) if len(dependents) > 1 else table.addr(-1, jrole)
-        problems.append(Problem(where, f"the Model table must mark exactly one variable as dependent, "
-                                f"found {len(dependents)}"))
-    labels = [lab or (("ln" + v) if t == "ln" else v) for lab, v, t in zip(df["Label"], df["Variable"],
-                                                                            df["Transform"])]
-    for name, col, j in (("variable", list(df["Variable"]), jvar), ("label", labels, jlab)):
-        seen: dict[str, int] = {}
-        for i, v in enumerate(col):
-            if v and v in seen:
-                problems.append(Problem(table.addr(i, j if j is not None else jvar),
-                                        f"the {name} {v} is used twice (also {table.addr(seen[v], j or jvar)})"))
-            seen.setdefault(v, i)
+
+    def at(row: int, column: str) -> str:
+        j = table.col(column)
+        return table.addr(row, j if j is not None else table.col("Variable"))
+
+    for issue in model_issues(df[["Variable", "Role", "Transform", "Label"]].itertuples(index=False)):
+        problems.append(Problem(at(issue.row, issue.column), issue.text(lambda r, c=issue.column: at(r, c))))
     return df
 
 

@@ -1,0 +1,93 @@
+"""The checks of a study's inputs, each written once: the workbook reader reports them at their cells,
+:func:`dnqp.run_study` raises the first.
+
+A check returns :class:`Issue` objects (the row and column of the table at fault, and the message);
+:mod:`dnqp.workbook.grid` turns the row and column into ``Sheet!Cell``.
+
+>>> default_label("Port", "ln"), default_label("Gov", "none")
+('lnPort', 'Gov')
+>>> norm_key(" Ａ１ "), norm_key("a1") == norm_key("A1")
+('a1', True)
+>>> [i.message for i in model_issues([("y", "dependent", "ln", ""), ("x", "boss", "none", "")])]
+["(variable x): role 'boss' is not one of dependent, control"]
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .cells import cell_text
+from .prepare import TRANSFORMS
+
+__all__ = ["ROLES", "RESERVED_LABELS", "Issue", "default_label", "norm_key", "model_issues"]
+
+ROLES = ("dependent", "control")
+#: Row and column names of the result tables: a variable or sub-index labelled so would share a row with
+#: them (the models' statistics, the constant, the sub-index row, the year column).
+RESERVED_LABELS = ("Sub-index", "_cons", "Observations", "R-squared", "Adj R-squared", "F", "Prob > F",
+                   "Root MSE", "Mean VIF", "Year", "N")
+
+
+def norm_key(text: object) -> str:
+    """The one rule by which codes, names and labels are matched: Unicode NFKC (full-width Ａ１ is A1),
+    trimmed, case-folded."""
+    return unicodedata.normalize("NFKC", cell_text(text)).strip().casefold()
+
+
+def default_label(variable: str, transform: str) -> str:
+    """A variable's name in the tables when its Label is blank: ``ln<Variable>`` after ln, else the name."""
+    return f"ln{variable}" if transform == "ln" else variable
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem at ``row`` (0-based body row; -1: the header) and ``column`` of a table."""
+
+    row: int
+    column: str
+    message: str
+    also: int | None = None  # the row of the first occurrence, for a duplicate
+
+    def text(self, where=lambda row: f"row {row + 1}") -> str:
+        """The message, naming the first occurrence of a duplicate with ``where(row)``."""
+        return self.message if self.also is None else f"{self.message} (also {where(self.also)})"
+
+
+def model_issues(rows: Iterable[tuple[str, str, str, str]]) -> list[Issue]:
+    """Every problem of the Model table, given its (Variable, Role, Transform, Label) rows as text.
+
+    Roles and transforms are matched case-insensitively (``Transform`` blank: none); exactly one
+    variable is dependent; variables and labels (after :func:`default_label`) are unique by
+    :func:`norm_key`; a label may not be one of :data:`RESERVED_LABELS`.
+    """
+    issues: list[Issue] = []
+    dependents: list[int] = []
+    seen: dict[str, dict[str, int]] = {"Variable": {}, "Label": {}}
+    reserved = {norm_key(r): r for r in RESERVED_LABELS}
+    for i, (var, role, how, label) in enumerate(rows):
+        if not var:
+            issues.append(Issue(i, "Variable", "the variable name is blank"))
+            continue
+        role, how = role.lower(), (how.lower() or "none")
+        if role not in ROLES:
+            issues.append(Issue(i, "Role", f"(variable {var}): role {role!r} is not one of {', '.join(ROLES)}"))
+        elif role == "dependent":
+            dependents.append(i)
+        if how not in TRANSFORMS:
+            issues.append(Issue(i, "Transform", f"(variable {var}): transform {how!r} is not one of "
+                                f"{', '.join(TRANSFORMS)}"))
+        label = label or default_label(var, how)
+        if norm_key(label) in reserved:
+            issues.append(Issue(i, "Label", f"(variable {var}): the label {label} is reserved for a row of the "
+                                "result tables: choose another"))
+        for col, value in (("Variable", var), ("Label", label)):
+            key = norm_key(value)
+            if key in seen[col]:
+                issues.append(Issue(i, col, f"the {col.lower()} {value} is used twice", seen[col][key]))
+            seen[col].setdefault(key, i)
+    if len(dependents) != 1:
+        issues.append(Issue(dependents[1] if len(dependents) > 1 else -1, "Role",
+                            f"the Model table must mark exactly one variable as dependent, found {len(dependents)}"))
+    return issues
