@@ -28,6 +28,9 @@ __all__ = [
     "OLSResult",
     "ols",
     "vif",
+    "fit_ols",
+    "vif_checked",
+    "describe_checked",
     "describe",
     "stars",
     "star_count",
@@ -270,12 +273,19 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
         raise DataError(f"a regressor is named {CONS}, which is reserved for the constant")
     Xf = as_numeric(Xf.set_axis(names, axis=1), what="variable")
     yv = as_numeric(ys.set_axis(Xf.index).to_frame(depvar), what="variable")[depvar]
-    n = len(Xf)
-    if n == 0:
+    if len(Xf) == 0:
         raise ModelError("the regression has no observations")
-    both = pd.concat([yv, Xf], axis=1)
-    _check_no_missing(both)
+    _check_no_missing(pd.concat([yv, Xf], axis=1))
+    return fit_ols(yv, Xf, cov=cov_type, add_constant=add_constant, maxlags=maxlags)
 
+
+def fit_ols(yv: pd.Series, Xf: pd.DataFrame, *, cov: str = "nonrobust", add_constant: bool = True,
+            maxlags: int | None = None) -> OLSResult:
+    """:func:`ols` on inputs already checked: float columns with string names, no missing value, ``cov``
+    a name of :data:`COV_TYPES` (what :func:`dnqp.run_study` passes). The model's own conditions
+    (enough observations, no constant or collinear regressor, the HAC lags) are checked here."""
+    cov_type, depvar, names = cov, str(yv.name), list(Xf.columns)
+    n = len(Xf)
     exog = Xf.copy()
     if add_constant:
         exog[CONS] = 1.0
@@ -400,6 +410,11 @@ def vif(X) -> pd.DataFrame:
     Xf = _as_frame(X)
     Xf = as_numeric(Xf.set_axis([str(c) for c in Xf.columns], axis=1), what="variable")
     _check_no_missing(Xf)
+    return vif_checked(Xf)
+
+
+def vif_checked(Xf: pd.DataFrame) -> pd.DataFrame:
+    """:func:`vif` of float columns with string names and no missing value (inputs already checked)."""
     n, k = Xf.shape
     if k < 2:
         raise ModelError("VIF needs at least 2 regressors")
@@ -433,7 +448,11 @@ def describe(df: pd.DataFrame) -> pd.DataFrame:
     >>> describe(pd.DataFrame({"x": [1.0, 2.0, 3.0, None]})).loc["x"].tolist()
     [3.0, 2.0, 1.0, 1.0, 3.0]
     """
-    data = as_numeric(_as_frame(df), what="variable")
+    return describe_checked(as_numeric(_as_frame(df), what="variable"))
+
+
+def describe_checked(data: pd.DataFrame) -> pd.DataFrame:
+    """:func:`describe` of float columns (inputs already checked)."""
     out = pd.DataFrame({
         "Obs": data.count().astype(float),
         "Mean": data.mean(),

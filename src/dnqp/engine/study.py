@@ -17,7 +17,7 @@ from .entropy import EntropyResult, entropy_weights
 from ..errors import ConstantIndicatorError, DataError, SettingsError
 from .checks import ROLES, default_label, model_issues
 from .prepare import ImputeResult, impute, parse_direction, row_label, transform
-from .regression import OLSResult, describe, ols, vif
+from .regression import OLSResult, describe_checked, fit_ols, vif_checked
 from .tables import CORE_ROW, ModelTable, build_model_table
 from .settings import Settings
 
@@ -299,11 +299,13 @@ def run_study(
     analysis.index.name = "Year"
 
     main_vars = [dep, index_label, *controls]
-    descriptives = describe(analysis[main_vars])
+    # The inputs are checked: the inner functions trust them (no second coercion of the same frames).
+    analysis = analysis.astype(float).set_axis([str(c) for c in analysis.columns], axis=1)
+    descriptives = describe_checked(analysis[main_vars])
     regressors = [index_label, *controls]
-    vif_table = vif(analysis[regressors])
-    baseline = ols(analysis[dep], analysis[regressors], cov=settings.cov, maxlags=settings.maxlags)
-    het = tuple(ols(analysis[dep], analysis[[s, *controls]], cov=settings.cov, maxlags=settings.maxlags)
+    vif_table = vif_checked(analysis[regressors])
+    baseline = fit_ols(analysis[dep], analysis[regressors], cov=settings.cov, maxlags=settings.maxlags)
+    het = tuple(fit_ols(analysis[dep], analysis[[s, *controls]], cov=settings.cov, maxlags=settings.maxlags)
                 for s in sub.columns)
     het_table = build_model_table(het, labels=list(sub.columns), levels=settings.stars,
                                   rename={s: CORE_ROW for s in sub.columns})
