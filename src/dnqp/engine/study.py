@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .entropy import EntropyResult, entropy_weights
-from ..errors import ConstantIndicatorError, DataError, SettingsError
+from ..errors import ConstantIndicatorError, DataError
 from .checks import ROLES, default_label, model_issues
 from .prepare import ImputeResult, impute, parse_direction, row_label, transform
 from .regression import OLSResult, describe_checked, fit_ols, vif_checked
