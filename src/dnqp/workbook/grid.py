@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,10 +20,10 @@ from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from . import schema
 from ..errors import DataError, DirectionError, SettingsError
-from ..engine.cells import cell_text as _text, is_blank as _blank
+from ..engine.cells import cell_text as _text, is_blank, is_blank as _blank
 from ..engine.prepare import coerce_cell, parse_direction, row_label
 from ..engine.settings import REGISTRY, Settings, from_cells
-from ..engine.checks import model_issues
+from ..engine.checks import model_issues, norm_key
 from ..engine.study import StudyResult, run_study
 
 __all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
@@ -86,15 +87,17 @@ class StudyInputs:
     dimension_labels: dict[str, str]
     reports: tuple[CellReport, ...] = ()
     cells: Mapping[tuple[str, int, str], str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what the reader skipped or ignored (blank rows, notes below a table, …)
 
     def address(self, table: str, year, column: str) -> str:
         """The cell (``Data!C5``) that holds ``column`` in ``year`` of ``table`` ("Data" or "Variables")."""
         return self.cells.get((table, int(year), str(column)), "")
 
     def run(self) -> StudyResult:
-        """Run the study on these inputs."""
-        return run_study(self.indicators, self.data, self.variables, self.model, self.settings,
-                         dimension_labels=self.dimension_labels)
+        """Run the study on these inputs; the reader's notes come first among the result's warnings."""
+        result = run_study(self.indicators, self.data, self.variables, self.model, self.settings,
+                           dimension_labels=self.dimension_labels)
+        return dataclasses.replace(result, warnings=(*self.notes, *result.warnings))
 
 
 def _anchor(spec: schema.TableSpec) -> tuple[int, int]:
@@ -113,9 +116,12 @@ class _Table:
     c0: int
     header: list[str]
     rows: list[list]
+    rownums: list[int] = field(default_factory=list)  # the sheet row (0-based) of every body row
 
     def addr(self, i: int, j: int) -> str:
         """Address of body row i, column j (0-based); i = -1 is the header."""
+        if 0 <= i < len(self.rownums):
+            return _cell(self.spec.sheet, self.rownums[i], self.c0 + j)
         return _cell(self.spec.sheet, self.r0 + 1 + i, self.c0 + j)
 
     def column_range(self, j: int) -> str:
@@ -124,8 +130,8 @@ class _Table:
         return f"{self.addr(0, j)}:{last}"
 
     def col(self, name: str) -> int | None:
-        low = [h.lower() for h in self.header]
-        return low.index(name.lower()) if name.lower() in low else None
+        low = [norm_key(h) for h in self.header]
+        return low.index(norm_key(name)) if norm_key(name) in low else None
 
 
 def _grid(grids: Mapping[str, object], sheet: str):
@@ -137,39 +143,96 @@ def _grid(grids: Mapping[str, object], sheet: str):
     return [list(r) if isinstance(r, list | tuple) else [r] for r in g]
 
 
-def _read_table(grids, spec: schema.TableSpec, problems: list[Problem]) -> _Table | None:
+def scan_table(grid: Sequence[Sequence], r0: int, c0: int, ref: tuple[int, int, int, int] | None = None):
+    """The one table scanner: a table's header, body rows and where they are, from its header's top-left cell.
+
+    The header runs over the Excel Table's own columns when ``ref`` (its range, 0-based ``(r0, c0, r1,
+    c1)``) is given, else to its first blank cell. The body runs down to the last row that continues the
+    table: a row with values in two or more of its columns (or in its only column). Fully blank rows inside
+    are skipped; a row after a blank row with a single value is a note below the table, and it and what
+    follows are ignored. Returns ``(header, rows, rownums, skipped, ignored, beyond)``: the header cells as
+    typed, the body rows, their sheet rows (0-based), the skipped blank rows, the first ignored row (or
+    None) and the first row read below ``ref``'s range (or None).
+    """
+    at = lambda r, c: grid[r][c] if r < len(grid) and c < len(grid[r]) else None  # noqa: E731
+    if ref is not None:
+        width = ref[3] - c0 + 1
+    else:
+        width = 0
+        while not is_blank(at(r0, c0 + width)):
+            width += 1
+    header = [at(r0, c0 + j) for j in range(width)]
+    rows, rownums, skipped, ignored, beyond = [], [], [], None, None
+    pending: list[int] = []
+    for r in range(r0 + 1, len(grid)):
+        row = [at(r, c0 + j) for j in range(width)]
+        filled = sum(not is_blank(v) for v in row)
+        if not filled:
+            pending.append(r)
+            continue
+        if (pending or (ref is not None and r > ref[2])) and filled < min(2, width):
+            ignored = r  # a note below the table
+            break
+        skipped += pending
+        pending = []
+        rows.append(row)
+        rownums.append(r)
+        if ref is not None and r > ref[2] and beyond is None:
+            beyond = r
+    return header, rows, rownums, skipped, ignored, beyond
+
+
+def _read_table(grids, spec: schema.TableSpec, problems: list[Problem], notes: list[str] | None = None,
+                optional: bool = False) -> _Table | None:
     grid = _grid(grids, spec.sheet)
     if grid is None:
-        problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the sheet {spec.sheet} is missing"))
+        near = [k for k in grids if isinstance(k, str) and norm_key(k) == norm_key(spec.sheet)]
+        hint = f": found a sheet named {near[0]!r} — did you mean it? Rename it to {spec.sheet}" if near else ""
+        problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the sheet {spec.sheet} is missing{hint}"))
         return None
     r0, c0 = _anchor(spec)
-    at = lambda r, c: grid[r][c] if r < len(grid) and c < len(grid[r]) else None  # noqa: E731
-    header = []
-    while not _blank(at(r0, c0 + len(header))):
-        header.append(_text(at(r0, c0 + len(header))))
-    if not header:
-        problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the {spec.name} table's header row is missing "
-                                f"(expected {', '.join(spec.columns)})"))
+    ref = getattr(grids, "tables", {}).get(norm_key(spec.name))
+    if ref is not None and (ref[0], ref[1]) != (r0, c0):
+        ref = None  # an Excel Table of that name elsewhere: not the template's
+    typed, rows, rownums, skipped, ignored, beyond = scan_table(grid, r0, c0, ref)
+    if not typed or all(is_blank(h) for h in typed):
+        if not optional:
+            problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the {spec.name} table's header row is missing "
+                                    f"(expected {', '.join(spec.columns)})"))
         return None
-    rows = []
-    r = r0 + 1
-    while r < len(grid):
-        row = [at(r, c0 + j) for j in range(len(header))]
-        if all(_blank(v) for v in row):
-            break
-        rows.append(row)
-        r += 1
-    table = _Table(spec, r0, c0, header, rows)
+    header = [_text(h) for h in typed]
+    table = _Table(spec, r0, c0, header, rows, rownums)
+    if ref is None and rows:  # a blank header cell right of the header, over a column that holds values
+        j = len(header)
+        below = [r for r in rownums if r < len(grid) and c0 + j < len(grid[r]) and not is_blank(grid[r][c0 + j])]
+        if below:
+            problems.append(Problem(_cell(spec.sheet, r0, c0 + j), f"the header cell is blank but the column below "
+                                    f"holds values (e.g. {_cell(spec.sheet, below[0], c0 + j)}): name the column "
+                                    f"or delete it"))
+    for j, h in enumerate(header):
+        if not h:
+            problems.append(Problem(table.addr(-1, j), f"the header cell of column {j + 1} of the {spec.name} table "
+                                    "is blank: name the column or delete it"))
     for name in spec.required:
         if table.col(name) is None:
             problems.append(Problem(_cell(spec.sheet, r0, c0 + len(header)),
                                     f"the {spec.name} table has no column {name!r}"))
     seen: dict[str, int] = {}
     for j, h in enumerate(header):
-        if h.lower() in seen:
+        if h and norm_key(h) in seen:
             problems.append(Problem(table.addr(-1, j), f"column {h!r} appears twice in the {spec.name} table "
-                                    f"(also {table.addr(-1, seen[h.lower()])})"))
-        seen.setdefault(h.lower(), j)
+                                    f"(also {table.addr(-1, seen[norm_key(h)])})"))
+        seen.setdefault(norm_key(h), j)
+    if notes is not None:
+        if skipped:
+            cells = ", ".join(str(r + 1) for r in skipped)
+            notes.append(f"{spec.sheet}: blank row(s) {cells} inside the {spec.name} table were skipped")
+        if ignored is not None:
+            notes.append(f"{_cell(spec.sheet, ignored, c0)}: the rows from here down are below the {spec.name} "
+                         "table and were ignored")
+        if beyond is not None:
+            notes.append(f"{_cell(spec.sheet, beyond, c0)}: the rows from here down continue the {spec.name} table "
+                         "below its Excel Table range and were read as part of it")
     for i, row in enumerate(rows):
         for j, v in enumerate(row):
             if isinstance(v, UncomputedFormula):
@@ -412,13 +475,14 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
     """
     problems: list[Problem] = []
     reports: list[CellReport] = []
+    notes: list[str] = []
     cells: dict = {}
-    ind_t = _read_table(grids, schema.INDICATORS, problems)
-    dim_t = _read_table(grids, schema.DIMENSIONS, problems) if ind_t is not None else None
-    data_t = _read_table(grids, schema.DATA, problems)
-    var_t = _read_table(grids, schema.VARIABLES, problems)
-    model_t = _read_table(grids, schema.MODEL, problems)
-    set_t = _read_table(grids, schema.SETTINGS, problems)
+    ind_t = _read_table(grids, schema.INDICATORS, problems, notes)
+    dim_t = _read_table(grids, schema.DIMENSIONS, problems, notes, optional=True) if ind_t is not None else None
+    data_t = _read_table(grids, schema.DATA, problems, notes)
+    var_t = _read_table(grids, schema.VARIABLES, problems, notes)
+    model_t = _read_table(grids, schema.MODEL, problems, notes)
+    set_t = _read_table(grids, schema.SETTINGS, problems, notes)
     if problems and any(t is None for t in (ind_t, data_t, var_t, model_t)):
         raise InputError(problems)
     if any(ind_t.col(c) is None for c in schema.INDICATORS.required) or \
@@ -453,4 +517,5 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
         dimension_labels=labels,
         reports=tuple(reports),
         cells=cells,
+        notes=tuple(notes),
     )

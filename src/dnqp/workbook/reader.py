@@ -17,8 +17,93 @@ from . import schema
 from ..errors import DataError
 from .safety import MAX_CELLS, MAX_ROWS, check_workbook_file
 from .grid import StudyInputs, UncomputedFormula, parse_grids
+from ..engine.checks import norm_key
 
-__all__ = ["read_grids", "read_workbook"]
+__all__ = ["Grids", "read_grids", "read_workbook"]
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+class Grids(dict):
+    """Sheet name → 2-D list of cell values, plus ``tables``: each Excel Table's range by its name (as
+    :func:`dnqp.engine.checks.norm_key` spells it), 0-based ``(first row, first column, last row, last
+    column)``, so the reader can use the Table's own range."""
+
+    def __init__(self, grids=(), tables=None):
+        super().__init__(grids)
+        self.tables = dict(tables or {})
+
+
+def _ref(ref: str) -> tuple[int, int, int, int] | None:
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        c0, r0, c1, r1 = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return None
+    return r0 - 1, c0 - 1, r1 - 1, c1 - 1
+
+
+def _part(base: str, target: str) -> str:
+    """A relationship target as a zip member name."""
+    if target.startswith("/"):
+        return target[1:]
+    parts = base.rsplit("/", 1)[0].split("/") if "/" in base else []
+    for p in target.split("/"):
+        if p == "..":
+            parts = parts[:-1]
+        elif p and p != ".":
+            parts.append(p)
+    return "/".join(parts)
+
+
+def _tables(path: Path) -> dict:
+    """Every Excel Table's range by its name (openpyxl's read-only mode does not give them)."""
+    from defusedxml import ElementTree
+
+    tables: dict[str, tuple] = {}
+    with zipfile.ZipFile(path) as z:
+        for member in z.namelist():
+            if member.startswith("xl/tables/") and member.endswith(".xml"):
+                root = ElementTree.fromstring(z.read(member))
+                ref = _ref(root.get("ref", ""))
+                for key in {root.get("name"), root.get("displayName")} - {None}:
+                    if ref is not None:
+                        tables[norm_key(key)] = ref
+    return tables
+
+
+def _text_formulas(path: Path, wanted) -> dict:
+    """The formula cells whose saved value is text (``t="str"``), by sheet: a saved empty string (what
+    ``=IF(…,"",…)`` leaves) is then read as a blank, not as a formula without a saved value."""
+    from defusedxml import ElementTree
+
+    strings: dict[str, set] = {}
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return strings
+        rels = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+        for sheet in ElementTree.fromstring(z.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
+            name, rid = sheet.get("name"), sheet.get(f"{_REL}id")
+            if name not in wanted or rid not in rels:
+                continue
+            member = _part("xl/workbook.xml", rels[rid])
+            if member not in names:
+                continue
+            cells = set()
+            with z.open(member) as f:
+                for _, el in ElementTree.iterparse(f):
+                    if el.tag == f"{_MAIN}c":
+                        if el.get("t") == "str" and el.find(f"{_MAIN}f") is not None and el.get("r"):
+                            from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+                            letters, row = coordinate_from_string(el.get("r"))
+                            cells.add((row - 1, column_index_from_string(letters) - 1))
+                        el.clear()
+            strings[name] = cells
+    return strings
 
 
 def _read_failed(path: Path, err: Exception) -> DataError:
@@ -43,7 +128,7 @@ def _rows(ws, path: Path, name: str, values_only: bool) -> Iterator:
         yield row
 
 
-def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
+def read_grids(path: str | os.PathLike) -> Grids:
     """The cell values of the template's input sheets, first row and column = A1.
 
     Values are the ones Excel saved (``data_only``); a formula cell without a saved value becomes an
@@ -60,12 +145,12 @@ def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
     try:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-        grids = {}
-        wanted = {s.sheet for s in (schema.INDICATORS, schema.DATA, schema.VARIABLES, schema.MODEL,
-                                    schema.SETTINGS)}
-        for name in values.sheetnames:
-            if name not in wanted:
-                continue
+        sheets = {norm_key(s.sheet) for s in (schema.INDICATORS, schema.DATA, schema.VARIABLES, schema.MODEL,
+                                              schema.SETTINGS)}
+        wanted = [name for name in values.sheetnames if norm_key(name) in sheets]  # near misses too: named
+        grids = Grids(tables=_tables(path))
+        candidates: dict[str, list] = {}
+        for name in wanted:
             ws_v, ws_f = values[name], formulas[name]
             ws_v.reset_dimensions()
             ws_f.reset_dimensions()
@@ -76,8 +161,13 @@ def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
                         continue
                     j = cell.column - 1
                     if i < len(grid) and j < len(grid[i]) and grid[i][j] is None:
-                        grid[i][j] = UncomputedFormula(str(cell.value))
+                        candidates.setdefault(name, []).append((i, j, str(cell.value)))
             grids[name] = grid
+        strings = _text_formulas(path, set(candidates)) if candidates else {}
+        for name, found in candidates.items():
+            for i, j, formula in found:
+                if (i, j) not in strings.get(name, ()):  # else a saved empty string (=IF(…,"",…)): blank
+                    grids[name][i][j] = UncomputedFormula(formula)
         return grids
     except DataError:
         raise
