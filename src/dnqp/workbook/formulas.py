@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import schema
+from .grid import scan_table
 from ..engine.settings import REGISTRY
 
 __all__ = ["Formula", "analysis_formulas", "ANALYSIS_SHEETS", "FUNCTIONS", "function_name", "TITLE_ROW",
@@ -89,16 +90,9 @@ class _Shape:
 
 
 def _table_rows(grid: Sequence[Sequence], col: int = 0) -> list[list]:
-    """The body rows of the table whose header starts at column ``col`` of row 1 (up to its first blank row)."""
-    head = grid[0]
-    width = next((j for j in range(col, len(head)) if head[j] is None), len(head)) - col
-    body = []
-    for row in grid[1:]:
-        cells = list(row[col:col + width])
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
-            break
-        body.append(cells)
-    return [list(head[col:col + width]), *body]
+    """The header and body rows of the table whose header starts at column ``col`` of row 1."""
+    header, rows, *_ = scan_table(grid, 0, col)
+    return [header, *rows]
 
 
 def _shape(grids: Mapping[str, Sequence[Sequence]]) -> _Shape:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
+from .grid import scan_table
 from .formulas import ANALYSIS_SHEETS, FORMULA_ROW, TITLE_ROW, analysis_formulas
 from .writer import new_sheet, new_workbook, write_cell
 from ..engine.settings import KINDS, REGISTRY
@@ -20,11 +21,8 @@ _INPUT_FILL = "#FFF2CC"
 
 def _table(ws, spec: schema.TableSpec, grid_rows: list[list], c0: int, formats: dict, col_formats: list) -> None:
     """An Excel Table at the spec's anchor: header from the grid's first row, body written cell by cell."""
-    header = []
-    while c0 + len(header) < len(grid_rows[0]) and grid_rows[0][c0 + len(header)] is not None:
-        header.append(grid_rows[0][c0 + len(header)])
+    header, body, *_ = scan_table(grid_rows, 0, c0)
     n = len(header)
-    body = [r[c0:c0 + n] for r in grid_rows[1:] if any(v is not None for v in r[c0:c0 + n])]
     last = max(len(body), 1)
     ws.add_table(0, c0, last, c0 + n - 1, {
         "name": spec.name, "style": "Table Style Light 1",
