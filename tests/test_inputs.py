@@ -98,7 +98,7 @@ def test_constant_indicator_and_year_mismatch():
     problems = _problems(g)
     assert any(p.startswith("Data!D2:D16 (indicator B1): the value is 5 in every year") for p in problems)
     assert any(p.startswith("Data!A16: the year 2024 is in Data but not in Variables") for p in problems)
-    g["Settings"].append(["constant", "drop", None, None])  # dropping it is a choice, not an error
+    g["Settings"][5][1] = "drop"  # dropping it is a choice, not an error
     g["Variables"] = template_grids(sample=True)["Variables"]
     result = parse_grids(g).run()
     assert "B1" not in result.weights.index and any("B1" in w for w in result.warnings)

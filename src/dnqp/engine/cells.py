@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 
-__all__ = ["is_blank", "cell_text"]
+__all__ = ["is_blank", "cell_text", "shown", "number_text"]
 
 
 def is_blank(value: object) -> bool:
@@ -32,3 +33,29 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def shown(value: object) -> str:
+    """A cell value as the user saw it in Excel, for a message: '12%', TRUE, 2015-03-01, 10227303 (never
+    Python's reprs such as ``datetime.datetime(…)`` or ``True``)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, _dt.datetime) and value.time() == _dt.time(0):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date | _dt.time):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return number_text(value)
+    return repr(value)
+
+
+def number_text(x: float) -> str:
+    """A number with all its digits: 10227303, 0.01, 1.5e+50 (not 1.02273e+07).
+
+    >>> number_text(10227303.0), number_text(0.01), number_text(1e50)
+    ('10227303', '0.01', '1e+50')
+    """
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x) if math.isfinite(x) else str(x)

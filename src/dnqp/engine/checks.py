@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from .cells import cell_text
 from .prepare import TRANSFORMS
 
-__all__ = ["ROLES", "RESERVED_LABELS", "Issue", "default_label", "norm_key", "model_issues"]
+__all__ = ["ROLES", "RESERVED_LABELS", "Issue", "default_label", "norm_key", "label_issue", "model_issues"]
 
 ROLES = ("dependent", "control")
 #: Row and column names of the result tables: a variable or sub-index labelled so would share a row with
@@ -34,6 +34,13 @@ def norm_key(text: object) -> str:
     """The one rule by which codes, names and labels are matched: Unicode NFKC (full-width Ａ１ is A1),
     trimmed, case-folded."""
     return unicodedata.normalize("NFKC", cell_text(text)).strip().casefold()
+
+
+def label_issue(label: str) -> str | None:
+    """Why a label (of the index, a sub-index or a variable) cannot name a row of the tables, or None."""
+    if norm_key(label) in {norm_key(r) for r in RESERVED_LABELS}:
+        return f"the label {label} is reserved for a row of the result tables: choose another"
+    return None
 
 
 def default_label(variable: str, transform: str) -> str:
@@ -65,7 +72,6 @@ def model_issues(rows: Iterable[tuple[str, str, str, str]]) -> list[Issue]:
     issues: list[Issue] = []
     dependents: list[int] = []
     seen: dict[str, dict[str, int]] = {"Variable": {}, "Label": {}}
-    reserved = {norm_key(r): r for r in RESERVED_LABELS}
     for i, (var, role, how, label) in enumerate(rows):
         if not var:
             issues.append(Issue(i, "Variable", "the variable name is blank"))
@@ -79,9 +85,8 @@ def model_issues(rows: Iterable[tuple[str, str, str, str]]) -> list[Issue]:
             issues.append(Issue(i, "Transform", f"(variable {var}): transform {how!r} is not one of "
                                 f"{', '.join(TRANSFORMS)}"))
         label = label or default_label(var, how)
-        if norm_key(label) in reserved:
-            issues.append(Issue(i, "Label", f"(variable {var}): the label {label} is reserved for a row of the "
-                                "result tables: choose another"))
+        if label_issue(label):
+            issues.append(Issue(i, "Label", f"(variable {var}): {label_issue(label)}"))
         for col, value in (("Variable", var), ("Label", label)):
             key = norm_key(value)
             if key in seen[col]:

@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, make_dataclass
 
 from ..errors import SettingsError
-from .cells import cell_text as _text, is_blank as _blank
+from .cells import cell_text as _text, is_blank as _blank, shown
 
 __all__ = ["Setting", "REGISTRY", "KINDS", "GROUPS", "Settings", "from_cells", "settings_for", "cell_default"]
 
@@ -102,6 +102,8 @@ class Setting:
         argument).
     noun
         How an engine function's message names the value (``standardisation 'zscore' is not one of …``).
+    minimum
+        The smallest number allowed (``number`` kind).
     """
 
     name: str
@@ -117,6 +119,7 @@ class Setting:
     applies: str = "all"
     doc: str | None = None
     noun: str = ""
+    minimum: float | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -146,7 +149,7 @@ class Setting:
                 return c
         if key.lower() in self.aliases:
             return self.aliases[key.lower()]
-        what = f"{noun} {value!r}" if noun else f"setting {self.name} = {value!r}"
+        what = f"{noun} {value!r}" if noun else f"setting {self.name} = {shown(value)}"
         raise SettingsError(f"{what} is not one of {', '.join(self.choices)}")
 
     def levels(self, value) -> tuple[float, ...]:
@@ -176,11 +179,13 @@ class Setting:
             return _text(value)
         x = _number(value)
         if x is None:
-            raise SettingsError(f"setting {self.name} = {value!r} is not a number")
+            raise SettingsError(f"setting {self.name} = {shown(value)} is not a number")
         if self.kind == "lags":
             if not (x.is_integer() and x >= 0):
-                raise SettingsError(f"setting {self.name} = {value!r} is not a whole number of lags (or blank)")
+                raise SettingsError(f"setting {self.name} = {shown(value)} is not a whole number of lags (or blank)")
             return int(x)
+        if self.minimum is not None and x < self.minimum:
+            raise SettingsError(f"setting {self.name} = {shown(value)} must be ≥ {shown(self.minimum)}")
         return x
 
 
@@ -197,10 +202,10 @@ REGISTRY: dict[str, Setting] = {s.name: s for s in (
     Setting("shift", "number", 0,
             "Added after standardising (paper 0; SPSSAU-style 0.01; common 0.0001)",
             "标准化后加上的平移量（论文为 0；SPSSAU 常用 0.01；也常用 0.0001）",
-            doc="Added after standardising: 0 (paper, default), 0.01 (SPSSAU) or 0.0001."),
+            doc="Added after standardising: 0 (paper, default), 0.01 (SPSSAU) or 0.0001.", minimum=0),
     Setting("interval_a", "number", 0,
             "Lower end a of the interval (standardize = interval)",
-            "区间化的下限 a（standardize = interval 时使用）", field="interval", part=0),
+            "区间化的下限 a（standardize = interval 时使用）", field="interval", part=0, minimum=0),
     Setting("interval_b", "number", 1,
             "Upper end b of the interval (standardize = interval)",
             "区间化的上限 b（standardize = interval 时使用）", field="interval", part=1),

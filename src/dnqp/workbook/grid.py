@@ -9,10 +9,10 @@ cell (``Data!C7 (indicator A2, 2014): '12%' is not a number …``) and all of th
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,14 +20,18 @@ from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from . import schema
 from ..errors import DataError, DirectionError, SettingsError
-from ..engine.cells import cell_text as _text, is_blank, is_blank as _blank
+from ..engine.cells import cell_text as _text, is_blank, is_blank as _blank, number_text, shown as _shown
 from ..engine.prepare import coerce_cell, parse_direction, row_label
 from ..engine.settings import REGISTRY, Settings, from_cells
-from ..engine.checks import model_issues, norm_key
+from ..engine.checks import default_label, label_issue, model_issues, norm_key
 from ..engine.study import StudyResult, run_study
 
 __all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
            "settings_from_table"]
+
+
+#: The years a row may have.
+YEARS = (1000, 9999)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ class CellReport:
 
     def __str__(self) -> str:
         if self.action == "coerced":
-            return f"{self.cell} ({self.column}, {row_label(self.row)}): text {self.typed!r} read as {self.value:g}"
+            return (f"{self.cell} ({self.column}, {row_label(self.row)}): text {self.typed!r} read as "
+                    f"{number_text(self.value)}")
         return f"{self.cell} ({self.column}, {row_label(self.row)}): {self.typed!r} read as missing"
 
 
@@ -88,6 +93,7 @@ class StudyInputs:
     reports: tuple[CellReport, ...] = ()
     cells: Mapping[tuple[str, int, str], str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what the reader skipped or ignored (blank rows, notes below a table, …)
+    setting_cells: Mapping[str, str] = field(default_factory=dict)  # setting → its Value cell
 
     def address(self, table: str, year, column: str) -> str:
         """The cell (``Data!C5``) that holds ``column`` in ``year`` of ``table`` ("Data" or "Variables")."""
@@ -95,8 +101,15 @@ class StudyInputs:
 
     def run(self) -> StudyResult:
         """Run the study on these inputs; the reader's notes come first among the result's warnings."""
-        result = run_study(self.indicators, self.data, self.variables, self.model, self.settings,
-                           dimension_labels=self.dimension_labels)
+        try:
+            result = run_study(self.indicators, self.data, self.variables, self.model, self.settings,
+                               dimension_labels=self.dimension_labels)
+        except SettingsError as err:  # a setting that fails on these data: name its cell
+            name = re.match(r"setting (\w+)", str(err))
+            cell = self.setting_cells.get(name.group(1)) if name else None
+            if cell:
+                raise SettingsError(f"{cell}: {err}") from None
+            raise
         return dataclasses.replace(result, warnings=(*self.notes, *result.warnings))
 
 
@@ -250,25 +263,37 @@ def _text_columns(table: _Table, names: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(cols, columns=list(names))
 
 
-def _read_indicators(table: _Table, problems: list[Problem]) -> pd.DataFrame:
+def _read_indicators(table: _Table, problems: list[Problem], settings: Settings | None = None) -> pd.DataFrame:
     df = _text_columns(table, schema.INDICATORS.columns)
     jcode, jdim, jdir = (table.col(c) for c in ("Code", "Dimension", "Direction"))
     first: dict[str, int] = {}
+    dims: dict[str, tuple[str, int]] = {}
     for i, row in df.iterrows():
         code = row["Code"]
         if not code:
             problems.append(Problem(table.addr(i, jcode), "the indicator code is blank"))
             continue
-        if code.lower() == "year":
+        if norm_key(code) == "year":
             problems.append(Problem(table.addr(i, jcode), "Year cannot be an indicator code"))
-        if code in first:
+        if norm_key(code) in first:
             problems.append(Problem(table.addr(i, jcode), f"indicator code {code} is used twice "
-                                    f"(also {table.addr(first[code], jcode)})"))
-        first.setdefault(code, i)
-        if not row["Dimension"]:
+                                    f"(also {table.addr(first[norm_key(code)], jcode)})"))
+        first.setdefault(norm_key(code), i)
+        dim = row["Dimension"]
+        if not dim:
             problems.append(Problem(table.addr(i, jdim), f"(indicator {code}): the dimension is blank"))
+        elif norm_key(dim) in dims and dims[norm_key(dim)][0] != dim:
+            other, k = dims[norm_key(dim)]
+            problems.append(Problem(table.addr(i, jdim), f"(indicator {code}): the dimension {dim!r} differs from "
+                                    f"{other!r} ({table.addr(k, jdim)}) only in case or width: type it the same"))
+        else:
+            dims.setdefault(norm_key(dim), (dim, i))
         try:
-            parse_direction(table.rows[i][jdir], code)
+            if parse_direction(table.rows[i][jdir], code) < 0 and settings is not None and \
+                    settings.standardize == "none":
+                problems.append(Problem(table.addr(i, jdir), f"(indicator {code}): a cost direction is not applied "
+                                        "when standardize = none (the data are taken as standardised): type + "
+                                        "or set standardize to minmax or interval in Settings"))
         except DirectionError:
             problems.append(Problem(table.addr(i, jdir), f"(indicator {code}): direction {row['Direction']!r} is "
                                     "neither + (benefit) nor − (cost)"))
@@ -284,19 +309,28 @@ def _read_dimensions(table: _Table | None, dims: Sequence[str], problems: list[P
     jdim, jlab = table.col("Dimension"), table.col("Label")
     labels: dict[str, str] = {}
     used: dict[str, int] = {}
+    listed: dict[str, int] = {}
     for i, row in df.iterrows():
         dim, lab = row["Dimension"], row["Label"]
         if not dim:
             problems.append(Problem(table.addr(i, jdim), "the dimension is blank"))
             continue
+        if norm_key(dim) in listed:
+            problems.append(Problem(table.addr(i, jdim), f"dimension {dim!r} is listed twice "
+                                    f"(also {table.addr(listed[norm_key(dim)], jdim)})"))
+            continue
+        listed[norm_key(dim)] = i
+        bad = label_issue(lab) if lab else None
+        if bad:
+            problems.append(Problem(table.addr(i, jlab), f"(dimension {dim}): {bad}"))
         if dim not in dims:
             problems.append(Problem(table.addr(i, jdim), f"dimension {dim!r} is not the dimension of any "
                                     "indicator in the Indicators table"))
         if lab:
-            if lab in used:
+            if norm_key(lab) in used:
                 problems.append(Problem(table.addr(i, jlab), f"label {lab} is used twice "
-                                        f"(also {table.addr(used[lab], jlab)})"))
-            used.setdefault(lab, i)
+                                        f"(also {table.addr(used[norm_key(lab)], jlab)})"))
+            used.setdefault(norm_key(lab), i)
             labels[dim] = lab
     return labels
 
@@ -316,7 +350,10 @@ def _read_years(table: _Table, problems: list[Problem]) -> list[int | None]:
         if action == "missing":
             problems.append(Problem(table.addr(i, 0), "the year is blank but the row has values"))
         elif action == "rejected" or not float(x).is_integer():
-            problems.append(Problem(table.addr(i, 0), f"the year {row[0]!r} is not a whole number"))
+            problems.append(Problem(table.addr(i, 0), f"the year {_shown(row[0])} is not a whole number"))
+        elif not YEARS[0] <= x <= YEARS[1]:
+            problems.append(Problem(table.addr(i, 0), f"the year {_shown(row[0])} is not a year between "
+                                    f"{YEARS[0]} and {YEARS[1]}"))
         else:
             year = int(x)
             if year in seen:
@@ -331,27 +368,24 @@ def _read_years(table: _Table, problems: list[Problem]) -> list[int | None]:
     return years
 
 
-def _shown(v) -> str:
-    """A cell value as the user saw it in Excel: '12%', TRUE, 2015-03-01 (not Python's reprs)."""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, _dt.datetime) and v.time() == _dt.time(0):
-        return v.date().isoformat()
-    if isinstance(v, _dt.date | _dt.time):
-        return v.isoformat()
-    return repr(v)
-
-
 def _read_numbers(table: _Table, years: list, what: str, problems: list[Problem],
-                  reports: list[CellReport], cells: dict) -> pd.DataFrame:
-    """Year-indexed floats of every column after Year; bad cells are problems, text numbers reports."""
+                  reports: list[CellReport], cells: dict, used: Sequence[str], notes: list[str]) -> pd.DataFrame:
+    """Year-indexed floats of the ``used`` columns (matched by :func:`norm_key`, named as in ``used``); bad
+    cells are problems, text numbers reports. The other columns are ignored, with a note."""
     sheet = table.spec.sheet
-    columns = table.header[1:]
+    wanted = {norm_key(u): u for u in used}
+    found = [(j, wanted[norm_key(h)]) for j, h in enumerate(table.header) if j and h and norm_key(h) in wanted]
+    unused = [j for j, h in enumerate(table.header) if j and h and norm_key(h) not in wanted]
+    if unused:
+        notes.append(f"{sheet}: column(s) {', '.join(f'{table.header[j]} ({table.addr(-1, j)})' for j in unused)} "
+                     f"are not used by the study ({'not indicators' if what == 'indicator' else 'not in Model'}) "
+                     "and were ignored")
+    columns = [c for _, c in found]
     values = {c: [] for c in columns}
     index = []
     for i, row in enumerate(table.rows):
         year = years[i]
-        for j, col in enumerate(columns, start=1):
+        for j, col in found:
             v = row[j]
             x, action, reason = coerce_cell(v)
             label = f"({what} {col}, {row_label(year) if year is not None else 'no year'})"
@@ -386,23 +420,29 @@ def settings_from_table(pairs: Mapping[str, object]) -> Settings:
     return from_cells(pairs)
 
 
-def _read_settings(table: _Table | None, problems: list[Problem]) -> Settings:
+def _read_settings(table: _Table | None, problems: list[Problem], where: dict[str, str]) -> Settings:
+    """The settings; ``where`` gets each setting's Value cell."""
     if table is None:
         return Settings()
     js, jv = table.col("Setting"), table.col("Value")
     if js is None or jv is None:
         return Settings()
     pairs: dict[str, object] = {}
-    where: dict[str, str] = {}
+    named: dict[str, str] = {}
     for i, row in enumerate(table.rows):
         name = _text(row[js])
         if not name:
             continue
-        key = next((k for k in REGISTRY if k.lower() == name.lower()), None)
+        key = next((k for k in REGISTRY if norm_key(k) == norm_key(name)), None)
         if key is None:
             problems.append(Problem(table.addr(i, js), f"unknown setting {name!r} (known: "
                                     f"{', '.join(REGISTRY)})"))
             continue
+        if key in named:
+            problems.append(Problem(table.addr(i, js), f"the setting {key} is typed twice (also {named[key]}): "
+                                    "keep one"))
+            continue
+        named[key] = table.addr(i, js)
         pairs[key] = row[jv]
         where[key] = table.addr(i, jv)
     # Check each setting on its own so that every bad one is reported at its cell.
@@ -432,7 +472,7 @@ def _check_cross(ind: pd.DataFrame, ind_table: _Table, data: pd.DataFrame, data_
     codes = [c for c in ind["Code"] if c and c in data.columns]
     for code in codes:
         col = data[code].dropna()
-        rng = data_table.column_range(data_table.header.index(code))
+        rng = data_table.column_range(data_table.col(code))
         if col.empty and len(data):
             problems.append(Problem(rng, f"(indicator {code}): the column has no values at all"))
         elif len(col) > 1 and col.nunique() == 1 and settings.constant == "error":
@@ -443,7 +483,7 @@ def _check_cross(ind: pd.DataFrame, ind_table: _Table, data: pd.DataFrame, data_
         if not var:
             continue
         if var in variables.columns and variables[var].isna().all() and len(variables):
-            j = var_table.header.index(var)
+            j = var_table.col(var)
             problems.append(Problem(var_table.column_range(j), f"(variable {var}): the column has no values at all"))
         elif var not in variables.columns:
             problems.append(Problem(model_table.addr(i, jvar), f"(variable {var}): the Variables table has no "
@@ -466,12 +506,65 @@ def _check_cross(ind: pd.DataFrame, ind_table: _Table, data: pd.DataFrame, data_
                 problems.append(Problem(table.addr(i, 0), f"the year {y} is in {table.spec.sheet} but not in {name}"))
 
 
+def _check_settings(settings: Settings, where: dict[str, str], years: int, problems: list[Problem]) -> None:
+    """Settings that are wrong together, or for these data, at their cells."""
+    a, b = settings.interval
+    if settings.standardize == "interval" and not a < b:
+        problems.append(Problem(where.get("interval_b", where.get("interval_a", "Settings!A1")),
+                                f"the interval ({a:g}, {b:g}) is reversed or empty: interval_a must be below "
+                                f"interval_b (also {where.get('interval_a', 'Settings')})"))
+    if settings.cov == "HAC" and settings.maxlags is not None and years and settings.maxlags >= years:
+        problems.append(Problem(where.get("maxlags", "Settings!A1"), f"setting maxlags = {settings.maxlags}: "
+                                f"{years} years allow at most {years - 1} HAC lags"))
+    bad = label_issue(settings.index_label)
+    if bad:
+        problems.append(Problem(where.get("index_label", "Settings!A1"), f"(index label): {bad}"))
+
+
+def _check_labels(model: pd.DataFrame, model_table: _Table, labels: dict[str, str], dims: Sequence[str],
+                  settings: Settings, problems: list[Problem]) -> None:
+    """A variable's label may not be the index's or a sub-index's name."""
+    taken = {norm_key(settings.index_label): "the index (Settings: index_label)"}
+    for d in dims:
+        taken.setdefault(norm_key(labels.get(d, d)), f"the sub-index of {d}")
+    jlab, jvar = model_table.col("Label"), model_table.col("Variable")
+    for i, (var, how, lab) in enumerate(zip(model["Variable"], model["Transform"], model["Label"])):
+        label = lab or default_label(var, how)
+        if var and norm_key(label) in taken:
+            j = jlab if lab and jlab is not None else jvar
+            problems.append(Problem(model_table.addr(i, j), f"(variable {var}): the label {label} is also the name "
+                                    f"of {taken[norm_key(label)]}: choose another"))
+
+
+def _check_values(data: pd.DataFrame, variables: pd.DataFrame, model: pd.DataFrame, var_table: _Table,
+                  settings: Settings, cells: dict, problems: list[Problem]) -> None:
+    """Gaps when imputation is off (every one, at its cell), and variables constant once imputed."""
+    if settings.impute == "none":
+        for sheet, frame in (("Data", data), ("Variables", variables)):
+            for col in frame.columns:
+                for year in frame.index[frame[col].isna()]:
+                    problems.append(Problem(cells.get((sheet, year, col), sheet), f"({col}, {year}): the value is "
+                                            "missing and impute = none: type it, or choose mean or linear in Settings"))
+    for var in model["Variable"]:
+        if var in variables.columns:
+            col = variables[var].dropna()
+            if len(col) and col.nunique() == 1 and len(variables) > 1:
+                gaps = int(variables[var].isna().sum())
+                once = f" (and {gaps} missing value(s) imputed as the same)" if gaps else ""
+                problems.append(Problem(var_table.column_range(var_table.col(var)), f"(variable {var}): the value is "
+                                        f"{number_text(col.iloc[0])} in every year{once}, so it is constant: its "
+                                        "coefficient is undefined"))
+
+
 def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
     """Read a filled template from its sheets' cell values and check it.
 
-    ``grids`` maps a sheet name to a 2-D list of its cell values, first row and column = A1. Missing
-    values may be blank, ``NA`` or ``#N/A``; numbers typed as text are read as numbers and reported in
-    :attr:`StudyInputs.reports`. Raises :class:`InputError` listing every problem, each naming its cell.
+    ``grids`` maps a sheet name to a 2-D list of its cell values, first row and column = A1 (with a
+    ``tables`` attribute, as :class:`dnqp.workbook.reader.Grids` has, the Excel Tables' own ranges are used).
+    Missing values may be blank, ``NA`` or ``#N/A``; numbers typed as text are read as numbers and reported
+    in :attr:`StudyInputs.reports`; blank rows inside a table are skipped and columns the study does not use
+    ignored, both noted in :attr:`StudyInputs.notes`. Raises :class:`InputError` listing every problem, each
+    naming its cell.
     """
     problems: list[Problem] = []
     reports: list[CellReport] = []
@@ -483,27 +576,33 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
     var_t = _read_table(grids, schema.VARIABLES, problems, notes)
     model_t = _read_table(grids, schema.MODEL, problems, notes)
     set_t = _read_table(grids, schema.SETTINGS, problems, notes)
-    if problems and any(t is None for t in (ind_t, data_t, var_t, model_t)):
-        raise InputError(problems)
-    if any(ind_t.col(c) is None for c in schema.INDICATORS.required) or \
-            any(model_t.col(c) is None for c in schema.MODEL.required):
-        raise InputError(problems)
+    if problems:  # a missing sheet or header, a duplicate or blank header, a formula without a saved value:
+        raise InputError(problems)  # what follows would only repeat it in other words
 
-    settings = _read_settings(set_t, problems)
-    ind = _read_indicators(ind_t, problems)
-    labels = _read_dimensions(dim_t, [d for d in ind["Dimension"] if d], problems)
+    where: dict[str, str] = {}
+    settings = _read_settings(set_t, problems, where)
+    ind = _read_indicators(ind_t, problems, settings)
+    dims = list(dict.fromkeys(d for d in ind["Dimension"] if d))
+    labels = _read_dimensions(dim_t, dims, problems)
     if settings.index_label in labels.values():
         dim = next(d for d, lab in labels.items() if lab == settings.index_label)
         problems.append(Problem(dim_t.addr(list(_text_columns(dim_t, ["Dimension"])["Dimension"]).index(dim),
                                            dim_t.col("Label")),
                                 f"the label {settings.index_label} is also the name of the index (Settings)"))
+    model_problems: list[Problem] = []
+    model = _read_model(model_t, model_problems)  # reported after the numbers, in the order of the sheets
+    codes = [c for c in ind["Code"] if c]
     data_years = _read_years(data_t, problems)
-    data = _read_numbers(data_t, data_years, "indicator", problems, reports, cells)
+    data = _read_numbers(data_t, data_years, "indicator", problems, reports, cells, codes, notes)
     var_years = _read_years(var_t, problems)
-    variables = _read_numbers(var_t, var_years, "variable", problems, reports, cells)
-    model = _read_model(model_t, problems)
+    variables = _read_numbers(var_t, var_years, "variable", problems, reports, cells,
+                              [v for v in model["Variable"] if v], notes)
+    problems += model_problems
+    _check_settings(settings, where, len({y for y in data_years if y is not None}), problems)
+    _check_labels(model, model_t, labels, dims, settings, problems)
     _check_cross(ind, ind_t, data, data_t, data_years, variables, var_t, var_years, model, model_t, settings,
                  cells, problems)
+    _check_values(data, variables, model, var_t, settings, cells, problems)
     if problems:
         raise InputError(problems)
     ind["Direction"] = [row[ind_t.col("Direction")] for row in ind_t.rows]  # as typed: +, −, 1, cost, 正向…
@@ -518,4 +617,5 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
         reports=tuple(reports),
         cells=cells,
         notes=tuple(notes),
+        setting_cells=where,
     )
