@@ -14,6 +14,9 @@ from .settings import REGISTRY
 
 __all__ = ["EntropyResult", "entropy_weights", "STANDARDIZE", "CONVENTIONS"]
 
+#: Below this largest divergence the entropy weights carry no reliable digit (a shift much larger than the
+#: standardised values makes every column nearly uniform).
+NOISE = 1e-10
 STANDARDIZE = REGISTRY["standardize"].choices
 CONSTANT_POLICIES = REGISTRY["constant"].choices
 CONVENTIONS = REGISTRY["convention"].choices
@@ -300,6 +303,9 @@ def entropy_weights(
     if not total > 0:
         raise ConstantIndicatorError("every indicator is spread evenly over the rows (entropy 1): "
                                      "the entropy weights are undefined")
+    if shift > 0 and d.max() < NOISE:
+        raise SettingsError(f"setting shift = {shift:g} is so large that every divergence d is below {NOISE:g}: "
+                            "the weights would be rounding noise; use a smaller shift (0.01, 0.0001 or 0)")
     w = d / total
     scores = z @ w
 

@@ -327,8 +327,9 @@ def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> I
     """Fill missing values column by column and report which cells were filled.
 
     ``method="mean"`` (the paper's choice) fills with the column mean of the observed values;
-    ``"linear"`` interpolates linearly along the rows (in their order, e.g. years) and fills a leading
-    or trailing gap with the nearest observed value; ``"none"`` fills nothing and raises if a value is
+    ``"linear"`` interpolates linearly along the row labels when they are numbers (years: a gap
+    between 2010 and 2015 is filled at 2011 with a fifth of the way), else along the rows, and fills a
+    leading or trailing gap with the nearest observed value; ``"none"`` fills nothing and raises if a value is
     missing.
 
     >>> r = impute(pd.DataFrame({"A1": [1.0, None, 3.0]}, index=[2010, 2011, 2012]))
@@ -354,7 +355,11 @@ def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> I
         values[rows, cols] = data.mean().to_numpy()[cols]
         filled = pd.DataFrame(values, index=data.index, columns=data.columns)
     else:
-        filled = data.interpolate(method="linear", limit_direction="both", axis=0)
+        # Along the years (the row labels) when they are numbers: a gap between 2010 and 2015 is filled at
+        # 2011 with a fifth of the way, not the midpoint of the neighbouring rows.
+        along = "index" if len(data) and all(isinstance(v, Real) and not isinstance(v, bool)
+                                             for v in data.index) else "linear"
+        filled = data.interpolate(method=along, limit_direction="both", axis=0)
     rows, cols = np.nonzero(mask.to_numpy())  # row by row, as np.argwhere
     if len(rows):
         cells = pd.DataFrame({"row": data.index[rows].tolist(), "column": data.columns[cols].tolist(),

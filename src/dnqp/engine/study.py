@@ -303,7 +303,11 @@ def run_study(
     analysis = analysis.astype(float).set_axis([str(c) for c in analysis.columns], axis=1)
     descriptives = describe_checked(analysis[main_vars])
     regressors = [index_label, *controls]
-    vif_table = vif_checked(analysis[regressors])
+    if len(regressors) > 1:
+        vif_table = vif_checked(analysis[regressors])
+    else:
+        vif_table = pd.DataFrame({"VIF": [], "1/VIF": []}, index=pd.Index([], name="Variable"))
+        notes.append(f"VIF is not shown: the model has one regressor ({index_label}), and VIF needs two or more")
     baseline = fit_ols(analysis[dep], analysis[regressors], cov=settings.cov, maxlags=settings.maxlags)
     het = tuple(fit_ols(analysis[dep], analysis[[s, *controls]], cov=settings.cov, maxlags=settings.maxlags)
                 for s in sub.columns)

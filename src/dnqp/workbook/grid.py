@@ -160,7 +160,7 @@ def scan_table(grid: Sequence[Sequence], r0: int, c0: int, ref: tuple[int, int, 
     """The one table scanner: a table's header, body rows and where they are, from its header's top-left cell.
 
     The header runs over the Excel Table's own columns when ``ref`` (its range, 0-based ``(r0, c0, r1,
-    c1)``) is given, else to its first blank cell. The body runs down to the last row that continues the
+    c1)``) is given, and on to the first blank header cell after them. The body runs down to the last row that continues the
     table: a row with values in two or more of its columns (or in its only column). Fully blank rows inside
     are skipped; a row after a blank row with a single value is a note below the table, and it and what
     follows are ignored. Returns ``(header, rows, rownums, skipped, ignored, beyond)``: the header cells as
@@ -168,12 +168,9 @@ def scan_table(grid: Sequence[Sequence], r0: int, c0: int, ref: tuple[int, int, 
     None) and the first row read below ``ref``'s range (or None).
     """
     at = lambda r, c: grid[r][c] if r < len(grid) and c < len(grid[r]) else None  # noqa: E731
-    if ref is not None:
-        width = ref[3] - c0 + 1
-    else:
-        width = 0
-        while not is_blank(at(r0, c0 + width)):
-            width += 1
+    width = ref[3] - c0 + 1 if ref is not None else 0
+    while not is_blank(at(r0, c0 + width)):  # a column typed beside an Excel Table belongs to it too
+        width += 1
     header = [at(r0, c0 + j) for j in range(width)]
     rows, rownums, skipped, ignored, beyond = [], [], [], None, None
     pending: list[int] = []
