@@ -159,6 +159,7 @@ def check_rows(book) -> list[list]:
     except DnqpError as err:
         return rows + [["problem", "", str(err)]]
     rows += [["note", r.cell, str(r).partition(" ")[2]] for r in inputs.reports]
+    rows += [["note", "", note] for note in inputs.notes]  # blank rows skipped, columns or notes ignored
     try:
         inputs.run()
     except DnqpError as err:
