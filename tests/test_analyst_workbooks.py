@@ -100,6 +100,24 @@ def test_a_blank_year_row_in_data_and_variables_is_skipped_and_reported(sample_x
     assert f"Data: blank row(s) {at} inside the Data table were skipped" in log
 
 
+@pytest.mark.parametrize("row", [3, 9, 16])
+def test_a_a_year_cleared_in_both_tables_is_skipped_and_reported(sample_xlsx, tmp_path, capsys, row):
+    _edit(sample_xlsx, lambda wb: (_clear_row(wb["Data"], row, 11), _clear_row(wb["Variables"], row, 7)))
+    code, stdout, _ = _cli(capsys, "check", sample_xlsx)
+    assert code == 0 and "14 years" in stdout
+    for sheet in ("Data", "Variables"):
+        assert f"{sheet}: blank row(s) {row} inside the {sheet} table were skipped" in stdout
+
+
+def test_c_run_study_refuses_an_unused_cost_direction():
+    from dnqp import SettingsError, run_study
+    from dnqp.engine.sample import load_sample
+
+    s = load_sample()
+    with pytest.raises(SettingsError, match="indicator D1 has a cost direction, which is not applied"):
+        run_study(s["indicators"], s["data"], s["variables"], s["model"], {"standardize": "none"})
+
+
 def test_a_blank_row_in_only_one_table_names_the_year_once(sample_xlsx, tmp_path, capsys):
     _edit(sample_xlsx, lambda wb: _clear_row(wb["Data"], 9, 11))  # 2017's Data row emptied
     problems = _run_refused(capsys, sample_xlsx, tmp_path)

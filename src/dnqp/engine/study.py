@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .entropy import EntropyResult, entropy_weights
-from ..errors import ConstantIndicatorError, DataError
+from ..errors import ConstantIndicatorError, DataError, SettingsError
 from .checks import ROLES, default_label, model_issues
 from .prepare import ImputeResult, impute, parse_direction, row_label, transform
 from .regression import OLSResult, describe_checked, fit_ols, vif_checked
@@ -220,6 +220,12 @@ def run_study(
 
     ind = _check_indicators(indicators)
     codes = list(ind.index)
+    if settings.standardize == "none":
+        cost = [c for c, d in ind["Direction"].items() if d < 0]
+        if cost:
+            raise SettingsError(f"setting standardize = none: indicator {cost[0]} has a cost direction, which is not "
+                                "applied when the data are taken as standardised: make it + or choose minmax or "
+                                "interval")
     data = pd.DataFrame(data)
     data = data.set_axis([str(c).strip() for c in data.columns], axis=1)
     missing_cols = [c for c in codes if c not in data.columns]

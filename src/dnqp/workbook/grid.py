@@ -161,9 +161,10 @@ def scan_table(grid: Sequence[Sequence], r0: int, c0: int, ref: tuple[int, int, 
 
     The header runs over the Excel Table's own columns when ``ref`` (its range, 0-based ``(r0, c0, r1,
     c1)``) is given, and on to the first blank header cell after them. The body runs down to the last row that continues the
-    table: a row with values in two or more of its columns (or in its only column). Fully blank rows inside
-    are skipped; a row after a blank row with a single value is a note below the table, and it and what
-    follows are ignored. Returns ``(header, rows, rownums, skipped, ignored, beyond)``: the header cells as
+    table: every row of the Excel Table's range, then each row with values in two or more of its columns (or
+    in its only column). Fully blank rows inside are skipped; outside the range, or after a blank row when
+    there is no range, a row with a single value is a note below the table, and it and what follows are
+    ignored. Returns ``(header, rows, rownums, skipped, ignored, beyond)``: the header cells as
     typed, the body rows, their sheet rows (0-based), the skipped blank rows, the first ignored row (or
     None) and the first row read below ``ref``'s range (or None).
     """
@@ -180,7 +181,7 @@ def scan_table(grid: Sequence[Sequence], r0: int, c0: int, ref: tuple[int, int, 
         if not filled:
             pending.append(r)
             continue
-        if (pending or (ref is not None and r > ref[2])) and filled < min(2, width):
+        if filled < min(2, width) and (r > ref[2] if ref is not None else bool(pending)):
             ignored = r  # a note below the table
             break
         skipped += pending
@@ -189,6 +190,8 @@ def scan_table(grid: Sequence[Sequence], r0: int, c0: int, ref: tuple[int, int, 
         rownums.append(r)
         if ref is not None and r > ref[2] and beyond is None:
             beyond = r
+    if ref is not None and ignored is None:  # blank rows at the end of the Excel Table's range: skipped too
+        skipped += [r for r in pending if r <= ref[2]]
     return header, rows, rownums, skipped, ignored, beyond
 
 

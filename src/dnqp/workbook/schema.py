@@ -2,7 +2,8 @@
 
 One source of truth for everything that reads or writes a template (the generator, the workbook
 reader, the ribbon scripts and the live formulas). Every input table is an Excel Table (ListObject)
-whose header row starts at the anchor cell given here; a table ends at its first fully blank row.
+whose header row starts at the anchor cell given here; :func:`dnqp.workbook.grid.scan_table` finds its rows
+(blank rows inside skipped, notes below ignored).
 """
 
 from __future__ import annotations

@@ -78,8 +78,9 @@ def _guide(sample: bool) -> list[list]:
             ["Sheet / 工作表", "What to type", "填写说明"]]
     rows += [list(r) for r in GUIDE_ROWS]
     rows += [[None, None, None],
-             ["Yellow cells are inputs; each table ends at its first blank row. / 黄色单元格为输入区；"
-              "每个表格在第一个空行处结束。", None, None]]
+             ["Yellow cells are inputs; blank rows inside a table are skipped and notes below it are ignored "
+              "(dnqp check lists both). / 黄色单元格为输入区；表格内的空行会被跳过，表格下方的备注会被忽略"
+              "（dnqp check 会列出）。", None, None]]
     return rows
 
 
