@@ -177,6 +177,16 @@ def test_c_reserved_labels_are_refused_at_their_cell(sample_xlsx, tmp_path, caps
                         "choose another"]
 
 
+@pytest.mark.parametrize("name", ["F", "Observations", "N"])
+def test_c_a_variable_named_like_a_table_row_is_refused_at_its_name(sample_xlsx, tmp_path, capsys, name):
+    def edit(wb):
+        wb["Model"]["A5"], wb["Model"]["C5"], wb["Model"]["D5"] = name, "none", None
+        wb["Variables"]["E1"] = name
+    _edit(sample_xlsx, edit)
+    assert _run_refused(capsys, sample_xlsx, tmp_path) == [
+        f"Model!A5 (variable {name}): the label {name} is reserved for a row of the result tables: choose another"]
+
+
 @pytest.mark.parametrize("label", ["Sub-index", "Year", "F"])
 def test_c_reserved_sub_index_and_index_labels_are_refused(sample_xlsx, tmp_path, capsys, label):
     _edit(sample_xlsx, lambda wb: wb["Indicators"].__setitem__("J2", label))

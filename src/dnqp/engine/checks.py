@@ -84,13 +84,15 @@ def model_issues(rows: Iterable[tuple[str, str, str, str]]) -> list[Issue]:
         if how not in TRANSFORMS:
             issues.append(Issue(i, "Transform", f"(variable {var}): transform {how!r} is not one of "
                                 f"{', '.join(TRANSFORMS)}"))
+        typed = "Label" if label else "Variable"  # a blank label is the variable's name: name that cell
         label = label or default_label(var, how)
         if label_issue(label):
-            issues.append(Issue(i, "Label", f"(variable {var}): {label_issue(label)}"))
+            issues.append(Issue(i, typed, f"(variable {var}): {label_issue(label)}"))
         for col, value in (("Variable", var), ("Label", label)):
             key = norm_key(value)
             if key in seen[col]:
-                issues.append(Issue(i, col, f"the {col.lower()} {value} is used twice", seen[col][key]))
+                issues.append(Issue(i, col if col == "Variable" else typed, f"the {col.lower()} {value} is used "
+                                    "twice", seen[col][key]))
             seen[col].setdefault(key, i)
     if len(dependents) != 1:
         issues.append(Issue(dependents[1] if len(dependents) > 1 else -1, "Role",

@@ -217,7 +217,8 @@ REGISTRY: dict[str, Setting] = {s.name: s for s in (
             "Missing values: mean (paper), linear (interpolation along the years) or none",
             "缺失值处理：mean 均值插补（论文）、linear 按年份线性插值，或 none 不插补",
             choices=("mean", "linear", "none"), noun="imputation",
-            doc="mean (column mean, the paper's choice; default) or linear (interpolation along the rows)."),
+            doc="mean (column mean, the paper's choice; default) or linear (interpolation along the years of a "
+                "leading Year column, else along the rows)."),
     Setting("convention", "choice", "global",
             "Sub-indices: global weights (they add up to the index) or weights renormalised within "
             "each dimension",
