@@ -424,3 +424,10 @@ def test_g_an_index_label_year_is_refused(sample_xlsx, tmp_path, capsys):
     _edit(sample_xlsx, lambda wb: wb["Settings"].__setitem__("B12", "year"))
     assert _run_refused(capsys, sample_xlsx, tmp_path) == [
         "Settings!B12 (index label): the label year is reserved for a row of the result tables: choose another"]
+
+
+@pytest.mark.parametrize("typed", [2012, "2012", 2012.0])
+def test_a_repeated_year_names_both_cells(sample_xlsx, tmp_path, capsys, typed):
+    _edit(sample_xlsx, lambda wb: wb["Data"].__setitem__("A5", typed))  # 2013's row now says 2012
+    problems = _run_refused(capsys, sample_xlsx, tmp_path)
+    assert problems[0] == "Data!A5: the year 2012 appears twice (also Data!A4)"

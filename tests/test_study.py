@@ -89,7 +89,7 @@ def test_year_mismatch_and_duplicates_are_named(sample):
     with pytest.raises(DataError, match="year 2016 is in Data but not in Variables"):
         run_study(sample["indicators"], sample["data"], v, sample["model"])
     d = pd.concat([sample["data"], sample["data"].iloc[[3]]])
-    with pytest.raises(DataError, match="Data: year 2013 appears twice"):
+    with pytest.raises(DataError, match=r"Data: the year 2013 appears twice \(also row 4\)"):
         run_study(sample["indicators"], d, sample["variables"], sample["model"])
 
 

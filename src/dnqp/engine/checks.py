@@ -18,12 +18,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .cells import cell_text
-from .prepare import TRANSFORMS
+from .cells import cell_text, shown
+from .prepare import TRANSFORMS, coerce_cell
 
-__all__ = ["ROLES", "RESERVED_LABELS", "Issue", "default_label", "norm_key", "label_issue", "model_issues"]
+__all__ = ["YEARS", "year_issues", "ROLES", "RESERVED_LABELS", "Issue", "default_label", "norm_key", "label_issue", "model_issues"]
 
 ROLES = ("dependent", "control")
+#: The years a row may have.
+YEARS = (1000, 9999)
 #: Row and column names of the result tables: a variable or sub-index labelled so would share a row with
 #: them (the models' statistics, the constant, the sub-index row, the year column).
 RESERVED_LABELS = ("Sub-index", "_cons", "Observations", "R-squared", "Adj R-squared", "F", "Prob > F",
@@ -98,3 +100,32 @@ def model_issues(rows: Iterable[tuple[str, str, str, str]]) -> list[Issue]:
         issues.append(Issue(dependents[1] if len(dependents) > 1 else -1, "Role",
                             f"the Model table must mark exactly one variable as dependent, found {len(dependents)}"))
     return issues
+
+
+def year_issues(values: Iterable[object]) -> tuple[list[int | None], list[Issue]]:
+    """The year of every row (None where it is bad) and every problem with the years: blank, not a whole
+    number, outside :data:`YEARS`, or repeated (``also`` = the row of its first occurrence).
+
+    >>> years, issues = year_issues([2010, "2011", 2011, 2012.5, None])
+    >>> years, [(i.row, i.message) for i in issues]
+    ([2010, 2011, None, None, None], [(2, 'the year 2011 appears twice'), (3, 'the year 2012.5 is not a whole number'), (4, 'the year is blank but the row has values')])
+    """
+    years: list[int | None] = []
+    issues: list[Issue] = []
+    seen: dict[int, int] = {}
+    for i, value in enumerate(values):
+        x, action, _ = coerce_cell(value)
+        year = None
+        if action == "missing":
+            issues.append(Issue(i, "Year", "the year is blank but the row has values"))
+        elif action == "rejected" or not float(x).is_integer():
+            issues.append(Issue(i, "Year", f"the year {shown(value)} is not a whole number"))
+        elif not YEARS[0] <= x <= YEARS[1]:
+            issues.append(Issue(i, "Year", f"the year {shown(value)} is not a year between {YEARS[0]} and {YEARS[1]}"))
+        elif int(x) in seen:
+            issues.append(Issue(i, "Year", f"the year {int(x)} appears twice", seen[int(x)]))
+        else:
+            year = int(x)
+            seen[year] = i
+        years.append(year)
+    return years, issues

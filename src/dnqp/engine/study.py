@@ -15,7 +15,7 @@ import pandas as pd
 
 from .entropy import EntropyResult, entropy_weights
 from ..errors import ConstantIndicatorError, DataError, SettingsError
-from .checks import ROLES, default_label, model_issues
+from .checks import ROLES, default_label, model_issues, year_issues
 from .prepare import ImputeResult, impute, parse_direction, row_label, transform
 from .regression import OLSResult, describe_checked, fit_ols, vif_checked
 from .tables import CORE_ROW, ModelTable, build_model_table
@@ -113,32 +113,15 @@ def _check_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
 def _check_years(df: pd.DataFrame, what: str) -> tuple[pd.DataFrame, list[str]]:
     """Rows keyed by a unique year; years typed out of order are sorted (with a note)."""
     notes = []
-    years = df.index
-    if years.isna().any():
-        raise DataError(f"{what}: a row has no year")
-    try:
-        numeric = pd.Index([float(y) for y in years])
-    except (TypeError, ValueError):
-        bad = next(y for y in years if not _is_number(y))
-        raise DataError(f"{what}: year {bad!r} is not a number") from None
-    if not all(float(y).is_integer() for y in numeric):
-        bad = next(y for y in years if not float(y).is_integer())
-        raise DataError(f"{what}: year {bad!r} is not a whole number")
-    df = df.set_axis(pd.Index([int(y) for y in numeric], name="Year"), axis=0)
-    if df.index.has_duplicates:
-        raise DataError(f"{what}: year {df.index[df.index.duplicated()][0]} appears twice")
+    years, issues = year_issues(df.index)
+    if issues:
+        first = issues[0]
+        raise DataError(f"{what}: {first.text(lambda r: f'row {r + 1}')}")
+    df = df.set_axis(pd.Index(years, name="Year"), axis=0)
     if not df.index.is_monotonic_increasing:
         notes.append(f"{what}: years were not in order and have been sorted")
         df = df.sort_index()
     return df, notes
-
-
-def _is_number(v) -> bool:
-    try:
-        float(v)
-        return True
-    except (TypeError, ValueError):
-        return False
 
 
 def _check_model(model: pd.DataFrame) -> pd.DataFrame:

@@ -23,15 +23,11 @@ from ..errors import DataError, DirectionError, SettingsError
 from ..engine.cells import cell_text as _text, is_blank, is_blank as _blank, number_text, shown as _shown
 from ..engine.prepare import coerce_cell, parse_direction, row_label
 from ..engine.settings import REGISTRY, Settings, from_cells
-from ..engine.checks import default_label, label_issue, model_issues, norm_key
+from ..engine.checks import default_label, label_issue, model_issues, norm_key, year_issues
 from ..engine.study import StudyResult, run_study
 
 __all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
            "settings_from_table"]
-
-
-#: The years a row may have.
-YEARS = (1000, 9999)
 
 
 @dataclass(frozen=True)
@@ -342,27 +338,9 @@ def _read_years(table: _Table, problems: list[Problem]) -> list[int | None]:
         problems.append(Problem(table.addr(-1, 0), f"the first column of the {sheet} table must be Year, "
                                 f"found {table.header[0]!r}"))
         return [None] * len(table.rows)
-    years: list[int | None] = []
-    seen: dict[int, int] = {}
-    for i, row in enumerate(table.rows):
-        x, action, reason = coerce_cell(row[0])
-        year = None
-        if action == "missing":
-            problems.append(Problem(table.addr(i, 0), "the year is blank but the row has values"))
-        elif action == "rejected" or not float(x).is_integer():
-            problems.append(Problem(table.addr(i, 0), f"the year {_shown(row[0])} is not a whole number"))
-        elif not YEARS[0] <= x <= YEARS[1]:
-            problems.append(Problem(table.addr(i, 0), f"the year {_shown(row[0])} is not a year between "
-                                    f"{YEARS[0]} and {YEARS[1]}"))
-        else:
-            year = int(x)
-            if year in seen:
-                problems.append(Problem(table.addr(i, 0), f"the year {year} appears twice "
-                                        f"(also {table.addr(seen[year], 0)})"))
-                year = None
-            else:
-                seen[year] = i
-        years.append(year)
+    years, issues = year_issues(row[0] for row in table.rows)
+    for issue in issues:
+        problems.append(Problem(table.addr(issue.row, 0), issue.text(lambda r: table.addr(r, 0))))
     if not table.rows:
         problems.append(Problem(table.addr(0, 0), f"the {sheet} table has no rows (one row per year)"))
     return years
