@@ -114,7 +114,7 @@ def test_c_run_study_refuses_an_unused_cost_direction():
     from dnqp.engine.sample import load_sample
 
     s = load_sample()
-    with pytest.raises(SettingsError, match="indicator D1 has a cost direction, which is not applied"):
+    with pytest.raises(SettingsError, match=r"row 7: \(indicator D1\): a cost direction is not applied"):
         run_study(s["indicators"], s["data"], s["variables"], s["model"], {"standardize": "none"})
 
 

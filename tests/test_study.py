@@ -107,7 +107,7 @@ def test_model_and_indicator_table_errors(sample):
         run_study(sample["indicators"], sample["data"], sample["variables"], m)
     ind = sample["indicators"].copy()
     ind.loc[3, "Direction"] = "up"
-    with pytest.raises(Exception, match="indicator B2: direction 'up'"):
+    with pytest.raises(Exception, match=r"\(indicator B2\): direction 'up'"):
         run_study(ind, sample["data"], sample["variables"], sample["model"])
     data = sample["data"].drop(columns="C1")
     with pytest.raises(DataError, match="indicator C1 has no column in the data"):

@@ -19,9 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .cells import cell_text, shown
-from .prepare import TRANSFORMS, coerce_cell
+from ..errors import DirectionError
+from .prepare import TRANSFORMS, coerce_cell, parse_direction
 
-__all__ = ["YEARS", "year_issues", "ROLES", "RESERVED_LABELS", "Issue", "default_label", "norm_key", "label_issue", "model_issues"]
+__all__ = ["YEARS", "year_issues", "indicator_issues", "ROLES", "RESERVED_LABELS", "Issue", "default_label", "norm_key", "label_issue", "model_issues"]
 
 ROLES = ("dependent", "control")
 #: The years a row may have.
@@ -129,3 +130,51 @@ def year_issues(values: Iterable[object]) -> tuple[list[int | None], list[Issue]
             seen[year] = i
         years.append(year)
     return years, issues
+
+
+def indicator_issues(rows: Iterable[tuple[str, str, object]], standardize: str = "minmax") -> list[Issue]:
+    """Every problem of the Indicators table, given its (Code, Dimension, Direction as typed) rows.
+
+    A code is present, not ``Year`` and unique by :func:`norm_key`; a dimension is present and typed the
+    same way each time; a direction is + or − (any spelling :func:`dnqp.engine.prepare.parse_direction`
+    knows), and not − when ``standardize`` is none (it would not be applied). No indicator at all is an
+    issue at row 0.
+
+    >>> [i.message for i in indicator_issues([("A1", "P", "+"), ("a1", "P", "up")])]
+    ['indicator code a1 is used twice', "(indicator a1): direction 'up' is neither + (benefit) nor − (cost)"]
+    """
+    issues: list[Issue] = []
+    codes: dict[str, int] = {}
+    dims: dict[str, tuple[str, int]] = {}
+    n = 0
+    for i, (code, dim, direction) in enumerate(rows):
+        n += 1
+        if not code:
+            issues.append(Issue(i, "Code", "the indicator code is blank"))
+            continue
+        if norm_key(code) == "year":
+            issues.append(Issue(i, "Code", "Year cannot be an indicator code"))
+        if norm_key(code) in codes:
+            issues.append(Issue(i, "Code", f"indicator code {code} is used twice", codes[norm_key(code)]))
+        codes.setdefault(norm_key(code), i)
+        if not dim:
+            issues.append(Issue(i, "Dimension", f"(indicator {code}): the dimension is blank"))
+        elif norm_key(dim) in dims and dims[norm_key(dim)][0] != dim:
+            issues.append(Issue(i, "Dimension", f"(indicator {code}): the dimension {dim!r} differs from "
+                                f"{dims[norm_key(dim)][0]!r} only in case or width: type it the same",
+                                dims[norm_key(dim)][1]))
+        else:
+            dims.setdefault(norm_key(dim), (dim, i))
+        try:
+            cost = parse_direction(direction, code) < 0
+        except DirectionError:
+            issues.append(Issue(i, "Direction", f"(indicator {code}): direction {cell_text(direction)!r} is "
+                                "neither + (benefit) nor − (cost)"))
+            continue
+        if cost and standardize == "none":
+            issues.append(Issue(i, "Direction", f"(indicator {code}): a cost direction is not applied when "
+                                "standardize = none (the data are taken as standardised): type + or set "
+                                "standardize to minmax or interval in Settings"))
+    if not n:
+        issues.append(Issue(0, "Code", "the Indicators table lists no indicators"))
+    return issues

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .entropy import EntropyResult, entropy_weights
 from ..errors import ConstantIndicatorError, DataError, SettingsError
-from .checks import ROLES, default_label, model_issues, year_issues
+from .checks import ROLES, default_label, indicator_issues, model_issues, year_issues
 from .prepare import ImputeResult, impute, parse_direction, row_label, transform
 from .regression import OLSResult, describe_checked, fit_ols, vif_checked
 from .tables import CORE_ROW, ModelTable, build_model_table
@@ -86,7 +86,7 @@ def _clean_text(value) -> str:
     return str(value).strip()
 
 
-def _check_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+def _check_indicators(indicators: pd.DataFrame, standardize: str = "minmax") -> pd.DataFrame:
     ind = _norm_columns(pd.DataFrame(indicators), ["Code", "Dimension", "Direction"],
                         ["Indicator", "Unit", "Source", "Label"], "Indicators")
     ind = ind.reset_index(drop=True)
@@ -94,16 +94,10 @@ def _check_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
         if col != "Direction":
             ind[col] = [_clean_text(v) for v in ind[col]]
     ind = ind[[bool(c) or bool(_clean_text(d)) for c, d in zip(ind["Code"], ind["Dimension"])]]
-    if ind.empty:
-        raise DataError("the Indicators table lists no indicators")
-    for i, row in ind.iterrows():
-        if not row["Code"]:
-            raise DataError(f"indicator row {i + 1} has no code")
-        if not row["Dimension"]:
-            raise DataError(f"indicator {row['Code']} has no dimension")
-    dup = ind["Code"][ind["Code"].duplicated()]
-    if len(dup):
-        raise DataError(f"indicator code {dup.iloc[0]} is used twice")
+    issues = indicator_issues(zip(ind["Code"], ind["Dimension"], ind["Direction"]), standardize)
+    if issues:
+        raise (SettingsError if "standardize = none" in issues[0].message else DataError)(
+            f"Indicators table row {issues[0].row + 1}: {issues[0].text(lambda r: f'row {r + 1}')}")
     ind["Direction"] = [parse_direction(d, c) for d, c in zip(ind["Direction"], ind["Code"])]
     if "Indicator" not in ind.columns:
         ind["Indicator"] = ind["Code"]
@@ -201,14 +195,8 @@ def run_study(
         settings = Settings.from_mapping(settings)
     notes: list[str] = []
 
-    ind = _check_indicators(indicators)
+    ind = _check_indicators(indicators, settings.standardize)
     codes = list(ind.index)
-    if settings.standardize == "none":
-        cost = [c for c, d in ind["Direction"].items() if d < 0]
-        if cost:
-            raise SettingsError(f"setting standardize = none: indicator {cost[0]} has a cost direction, which is not "
-                                "applied when the data are taken as standardised: make it + or choose minmax or "
-                                "interval")
     data = pd.DataFrame(data)
     data = data.set_axis([str(c).strip() for c in data.columns], axis=1)
     missing_cols = [c for c in codes if c not in data.columns]

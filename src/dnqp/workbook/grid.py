@@ -19,11 +19,12 @@ import pandas as pd
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
 
 from . import schema
-from ..errors import DataError, DirectionError, SettingsError
+from ..errors import DataError, SettingsError
 from ..engine.cells import cell_text as _text, is_blank, is_blank as _blank, number_text, shown as _shown
-from ..engine.prepare import coerce_cell, parse_direction, row_label
+from ..engine.prepare import coerce_cell, row_label
 from ..engine.settings import REGISTRY, Settings, from_cells
-from ..engine.checks import default_label, label_issue, model_issues, norm_key, year_issues
+from ..engine.checks import (default_label, indicator_issues, label_issue, model_issues, norm_key,
+                             year_issues)
 from ..engine.study import StudyResult, run_study
 
 __all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
@@ -261,40 +262,14 @@ def _text_columns(table: _Table, names: Sequence[str]) -> pd.DataFrame:
 
 def _read_indicators(table: _Table, problems: list[Problem], settings: Settings | None = None) -> pd.DataFrame:
     df = _text_columns(table, schema.INDICATORS.columns)
-    jcode, jdim, jdir = (table.col(c) for c in ("Code", "Dimension", "Direction"))
-    first: dict[str, int] = {}
-    dims: dict[str, tuple[str, int]] = {}
-    for i, row in df.iterrows():
-        code = row["Code"]
-        if not code:
-            problems.append(Problem(table.addr(i, jcode), "the indicator code is blank"))
-            continue
-        if norm_key(code) == "year":
-            problems.append(Problem(table.addr(i, jcode), "Year cannot be an indicator code"))
-        if norm_key(code) in first:
-            problems.append(Problem(table.addr(i, jcode), f"indicator code {code} is used twice "
-                                    f"(also {table.addr(first[norm_key(code)], jcode)})"))
-        first.setdefault(norm_key(code), i)
-        dim = row["Dimension"]
-        if not dim:
-            problems.append(Problem(table.addr(i, jdim), f"(indicator {code}): the dimension is blank"))
-        elif norm_key(dim) in dims and dims[norm_key(dim)][0] != dim:
-            other, k = dims[norm_key(dim)]
-            problems.append(Problem(table.addr(i, jdim), f"(indicator {code}): the dimension {dim!r} differs from "
-                                    f"{other!r} ({table.addr(k, jdim)}) only in case or width: type it the same"))
-        else:
-            dims.setdefault(norm_key(dim), (dim, i))
-        try:
-            if parse_direction(table.rows[i][jdir], code) < 0 and settings is not None and \
-                    settings.standardize == "none":
-                problems.append(Problem(table.addr(i, jdir), f"(indicator {code}): a cost direction is not applied "
-                                        "when standardize = none (the data are taken as standardised): type + "
-                                        "or set standardize to minmax or interval in Settings"))
-        except DirectionError:
-            problems.append(Problem(table.addr(i, jdir), f"(indicator {code}): direction {row['Direction']!r} is "
-                                    "neither + (benefit) nor − (cost)"))
-    if df.empty:
-        problems.append(Problem(table.addr(0, 0), "the Indicators table lists no indicators"))
+    jdir = table.col("Direction")
+
+    def at(row: int, column: str) -> str:
+        return table.addr(row, table.col(column))
+
+    rows = zip(df["Code"], df["Dimension"], (row[jdir] for row in table.rows))
+    for issue in indicator_issues(rows, settings.standardize if settings is not None else "minmax"):
+        problems.append(Problem(at(issue.row, issue.column), issue.text(lambda r, c=issue.column: at(r, c))))
     return df
 
 
