@@ -382,7 +382,8 @@ def _udf_case(ns, repeats: int) -> Section:
     from dnqp import __version__ as dnqp_version, udfs
     from dnqp.engine.entropy import entropy_weights
     from dnqp.engine.prepare import impute
-    from dnqp.engine.regression import describe, model_table, ols, vif
+    from dnqp.engine.regression import describe, ols, vif
+    from dnqp.engine.tables import model_table
 
     sec = Section("Worksheet functions: the UDF (2-D lists in and out) vs the engine call it wraps")
     sec.add("Each function is called as Excel calls it (2-D lists with a header row, a Year column for the "

@@ -210,19 +210,19 @@ def test_import_dnqp_does_not_import_xlwings():
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # olevba on pyparsing 3.3
 def test_a_new_ribbon_action_gets_a_button_and_a_callback(tmp_path, monkeypatch):
     """The build follows dnqp.excel.ribbon.__all__: a new action is a button and a VBA callback after a rebuild."""
-    def export_word(book):
-        """Write the study's tables to a Word file."""
+    def export_latex(book):
+        """Write the study's tables to a LaTeX file."""
 
-    monkeypatch.setattr(ribbon, "__all__", [*ribbon.__all__, "export_word"])
-    monkeypatch.setattr(ribbon, "export_word", export_word, raising=False)
+    monkeypatch.setattr(ribbon, "__all__", [*ribbon.__all__, "export_latex"])
+    monkeypatch.setattr(ribbon, "export_latex", export_latex, raising=False)
     built = addin.build_xlam(tmp_path / "dnqp.xlam")
     with zipfile.ZipFile(built) as z:
         ui = ET.fromstring(z.read("customUI/customUI.xml"))
     button = [b for b in ui.iter(CUI + "button")][-1]
-    assert (button.get("label"), button.get("onAction")) == ("Export word", f"{addin.RIBBON_MODULE}.ExportWord")
-    assert button.get("supertip") == "Write the study's tables to a Word file."
+    assert (button.get("label"), button.get("onAction")) == ("Export latex", f"{addin.RIBBON_MODULE}.ExportLatex")
+    assert button.get("supertip") == "Write the study's tables to a LaTeX file."
     code = _olevba(built)[addin.RIBBON_MODULE]
-    assert "Sub ExportWord(control As IRibbonControl)\n    RunPython \"import dnqp;dnqp.main('export_word')\"\n" in code
+    assert "Sub ExportLatex(control As IRibbonControl)\n    RunPython \"import dnqp;dnqp.main('export_latex')\"\n" in code
 
 
 def test_build_without_pyopenvba_says_what_to_install(tmp_path, monkeypatch):

@@ -33,6 +33,11 @@ REJECTED = {  # cell: (value, what stderr says)
 }
 
 
+def _digits(x) -> str:
+    """A number as the messages write it: every digit kept (6116517, not 6.11652e+06)."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
 def _set(path, cells: dict) -> None:
     _edit(path, **{k.replace("!", "__"): v for k, v in cells.items()})
 
@@ -68,7 +73,7 @@ def test_text_numbers_are_read_reported_and_give_the_same_results(sample_xlsx, t
     code, stdout, _ = _run(["check", str(sample_xlsx)], capsys)
     assert code == 0
     for cell, (typed, value) in TEXT_NUMBERS.items():
-        assert f"note: {cell} (" in stdout and f"text {typed!r} read as {value:g}" in stdout
+        assert f"note: {cell} (" in stdout and f"text {typed!r} read as {_digits(value)}" in stdout
 
 
 def test_unicode_minus_is_a_minus(sample_xlsx, tmp_path, capsys):
@@ -127,7 +132,7 @@ def test_validate_data_lists_the_same_cells(xw):
     rows = scripts.check_rows(xw.Book(json=book_payload(grids)))
     notes = {r[1]: r[2] for r in rows if r[0] == "note"}
     for cell, (typed, value) in TEXT_NUMBERS.items():
-        assert notes[cell].endswith(f"text {typed!r} read as {value:g}")
+        assert notes[cell].endswith(f"text {typed!r} read as {_digits(value)}")
     for cell, typed in MISSING.items():
         if typed == "#N/A":  # xlwings reads Excel's error values (#N/A typed in a cell is one) as blank
             assert cell not in notes

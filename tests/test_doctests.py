@@ -7,7 +7,8 @@ import pytest
 
 ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study",
                   "dnqp.engine.audit", "dnqp.engine.glossary", "dnqp.workbook.numfmt", "dnqp.workbook.manuscript",
-                  "dnqp.workbook.latex", "dnqp.workbook.figures"]
+                  "dnqp.workbook.latex", "dnqp.workbook.figures",
+                  "dnqp.engine.settings", "dnqp.engine.cells", "dnqp.engine.tables", "dnqp.engine.checks"]
 
 
 @pytest.mark.parametrize("name", ENGINE_MODULES)

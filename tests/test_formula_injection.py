@@ -90,7 +90,7 @@ def test_ribbon_actions_send_labels_as_text(xw):
     from .test_server import book_payload
 
     book = xw.Book(json=book_payload(_grids()))
-    scripts.analyse(book)
+    scripts.ACTIONS["run_analysis"](book)
     values = [v for a in book.json()["actions"] if a["func"] == "setValues" for row in a["values"] for v in row]
     strings = [v for v in values if isinstance(v, str) and v]
     assert not [s for s in strings if s[0] in "=+-@"]  # nothing Excel would take for a formula

@@ -98,7 +98,7 @@ def test_constant_indicator_and_year_mismatch():
     problems = _problems(g)
     assert any(p.startswith("Data!D2:D16 (indicator B1): the value is 5 in every year") for p in problems)
     assert any(p.startswith("Data!A16: the year 2024 is in Data but not in Variables") for p in problems)
-    g["Settings"].append(["constant", "drop", None, None])  # dropping it is a choice, not an error
+    g["Settings"][5][1] = "drop"  # dropping it is a choice, not an error
     g["Variables"] = template_grids(sample=True)["Variables"]
     result = parse_grids(g).run()
     assert "B1" not in result.weights.index and any("B1" in w for w in result.warnings)
@@ -110,11 +110,14 @@ def test_blank_template_reports_empty_columns():
     assert len(problems) == len(load_sample()["indicators"]) + len(load_sample()["model"])
 
 
-def test_missing_sheet_and_table_end_at_first_blank_row():
+def test_missing_sheet_and_a_blank_row_inside_a_table_is_skipped():
     g = copy.deepcopy(template_grids(sample=True))
     del g["Model"]
     assert _problems(g) == ["Model!A1: the sheet Model is missing"]
     g = copy.deepcopy(template_grids(sample=True))
-    g["Data"].insert(6, [None] * len(g["Data"][0]))  # a blank row ends the table: 2015–2024 are not read
-    assert any("the year 2015 is in Variables but not in Data" in p for p in _problems(g))
+    g["Data"].insert(6, [None] * len(g["Data"][0]))  # a blank row inside the table: skipped and reported
+    inputs = parse_grids(g)
+    assert list(inputs.data.index) == list(range(2010, 2025))
+    assert "Data: blank row(s) 7 inside the Data table were skipped" in inputs.notes
+    assert inputs.address("Data", 2015, "A1") == "Data!B8"
     assert schema.DIMENSIONS.anchor == "I1"

@@ -284,15 +284,15 @@ def test_a_negative_number_that_rounds_to_zero_has_no_minus():
 def test_ribbon_word_action_writes_beside_the_saved_workbook(sample_xlsx, monkeypatch):
     import xlwings as xw
 
-    from dnqp.excel import ribbon_word
+    from dnqp.excel import ribbon
     from dnqp.workbook.xlsx import read_grids
 
-    monkeypatch.setattr(ribbon_word, "read_grids", lambda book: read_grids(book.fullname))
+    monkeypatch.setattr(ribbon, "read_grids", lambda book: read_grids(book.fullname))
 
     class Book:  # what the action uses of an xlwings Book: its saved path (and its sheets, read above)
         fullname = str(sample_xlsx)
 
-    out = ribbon_word.write_word(Book())
+    out = ribbon.ACTIONS["export_word"](Book())
     assert out == sample_xlsx.with_name("sample_results.docx")
     assert len(docx.Document(out).tables) == 7
 
@@ -300,7 +300,7 @@ def test_ribbon_word_action_writes_beside_the_saved_workbook(sample_xlsx, monkey
         fullname = "Book1"
 
     with pytest.raises(xw.XlwingsError, match="save the workbook in a folder first"):
-        ribbon_word.write_word(Unsaved())
+        ribbon.ACTIONS["export_word"](Unsaved())
 
 
 def test_the_manuscript_baseline_table_passes_the_audit(sample_study):

@@ -174,11 +174,11 @@ def test_run_analysis_twice_gives_identical_sheets(xw):
 
     grids = template_grids(sample=True)
     payload = book_payload(grids)
-    first = call(xw, "analyse", payload)
+    first = call(xw, "run_analysis", payload)
     after_first = _apply(payload, first)
     n = len(grids)
     sheets_1 = {s["name"]: [list(r) for r in s["values"]] for s in after_first["sheets"][n:]}
-    second = call(xw, "analyse", after_first)
+    second = call(xw, "run_analysis", after_first)
     assert not [a for a in second if a["func"] == "addSheet"]  # the same sheets are rewritten, none added
     assert [a["values"] for a in second if a["func"] == "setValues"] == \
            [a["values"] for a in first if a["func"] == "setValues"]
@@ -190,7 +190,7 @@ def test_run_analysis_twice_gives_identical_sheets(xw):
     assert [name for name, _ in batch["args"][1]] == list(sheets_1)
     # Clear results removes exactly the tool's sheets; the user's own dnqp_-named sheet stays.
     after_second["sheets"].append({**after_second["sheets"][0], "name": "dnqp_Notes", "values": [["mine"]]})
-    cleared = _apply(after_second, call(xw, "clear", after_second))
+    cleared = _apply(after_second, call(xw, "clear_results", after_second))
     assert [s["name"] for s in cleared["sheets"]] == [*grids, "dnqp_Notes"]
 
 
@@ -202,10 +202,10 @@ def test_validate_data_refuses_a_user_sheet_named_like_its_own(xw):
     grids = template_grids(sample=True)
     payload = book_payload(grids, [("dnqp_Checks", [["my checks"]])])
     with pytest.raises(xw.XlwingsError, match="the sheet dnqp_Checks was not created by dnqp, so it is left alone"):
-        call(xw, "check", payload)
+        call(xw, "validate_data", payload)
     # With the marker (the tool's own sheet), it is rewritten in place.
     payload = book_payload(grids, [("dnqp_Checks", [[MARKER], [None], ["old"]])])
-    actions = call(xw, "check", payload)
+    actions = call(xw, "validate_data", payload)
     assert [a["func"] for a in actions][:1] != ["addSheet"] and all(a["sheet_position"] == len(grids)
                                                                     for a in actions)
 
@@ -243,7 +243,7 @@ def test_a_bug_in_a_ribbon_action_is_one_line_not_a_traceback(monkeypatch):
 
     monkeypatch.setattr(scripts, "parse_grids", broken)
     with pytest.raises(xlwings.XlwingsError) as err:
-        scripts.analyse(object.__new__(_NoSheets))
+        scripts.ACTIONS["run_analysis"](object.__new__(_NoSheets))
     assert str(err.value) == "dnqp internal error (IndexError: list index out of range); please report it"
 
 

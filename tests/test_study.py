@@ -89,7 +89,7 @@ def test_year_mismatch_and_duplicates_are_named(sample):
     with pytest.raises(DataError, match="year 2016 is in Data but not in Variables"):
         run_study(sample["indicators"], sample["data"], v, sample["model"])
     d = pd.concat([sample["data"], sample["data"].iloc[[3]]])
-    with pytest.raises(DataError, match="Data: year 2013 appears twice"):
+    with pytest.raises(DataError, match=r"Data: the year 2013 appears twice \(also row 4\)"):
         run_study(sample["indicators"], d, sample["variables"], sample["model"])
 
 
@@ -107,7 +107,7 @@ def test_model_and_indicator_table_errors(sample):
         run_study(sample["indicators"], sample["data"], sample["variables"], m)
     ind = sample["indicators"].copy()
     ind.loc[3, "Direction"] = "up"
-    with pytest.raises(Exception, match="indicator B2: direction 'up'"):
+    with pytest.raises(Exception, match=r"\(indicator B2\): direction 'up'"):
         run_study(ind, sample["data"], sample["variables"], sample["model"])
     data = sample["data"].drop(columns="C1")
     with pytest.raises(DataError, match="indicator C1 has no column in the data"):

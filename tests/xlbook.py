@@ -25,9 +25,9 @@ def xw(monkeypatch):
 
 
 def call(xw, action: str, payload: dict) -> list[dict]:
-    """The actions that ``dnqp.scripts.<action>(book)`` sends back for a book with this payload."""
+    """The actions that ``dnqp.excel.ribbon.ACTIONS[action](book)`` sends back for a book with this payload."""
     from dnqp.excel import ribbon as scripts
 
     book = xw.Book(json=copy.deepcopy(payload))  # xlwings adds the sheets it creates to the payload it is given
-    getattr(scripts, action)(book)
+    scripts.ACTIONS[action](book)
     return book.json()["actions"]

@@ -22,7 +22,8 @@ from .errors import (
     TransformError,
 )
 from .engine.prepare import ImputeResult, as_numeric, coerce_cell, coerce_frame, impute, parse_directions, transform
-from .engine.regression import OLSResult, describe, model_table, ols, stars, vif
+from .engine.regression import OLSResult, describe, ols, stars, vif
+from .engine.tables import model_table
 from .engine.study import Settings, StudyResult, run_study
 
 __version__ = "0.1.0"

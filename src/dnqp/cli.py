@@ -73,6 +73,9 @@ def _run(args) -> int:
     inputs, result = _study(workbook)
     if not args.quiet:
         print_study(result, _console())
+    else:  # quiet hides the tables, not the warnings
+        for note in result.warnings:
+            print(f"note: {note}")
     docx_out, latex_out = _manuscript_paths(args, workbook, out)
     write_results(result, out, inputs)
     print(f"Results written to {out}")

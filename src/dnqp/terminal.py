@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from .engine.study import StudyResult
+from .engine.tables import star_legend, title
 
 __all__ = ["print_study", "frame_to_rich"]
 
@@ -62,24 +63,24 @@ def print_study(result: StudyResult, console=None) -> None:
     s = result.settings
     labels = result.dimension_weights["Label"]
     weights = result.weights.drop(columns="Indicator").assign(Dimension=result.weights["Dimension"].map(labels))
-    console.print(frame_to_rich(weights, "Indicator weights (entropy weight method)", 6,
+    console.print(frame_to_rich(weights, title("weights"), 6,
                                 caption=f"standardisation {s.standardize}, shift {s.shift:g}"))
-    console.print(frame_to_rich(result.dimension_weights, "Dimension weights", {"Indicators": 0, "Weight": 6}))
-    console.print(frame_to_rich(result.index, f"{s.index_label} index and sub-indices by year "
-                                f"({s.convention} weights)", 6))
-    console.print(frame_to_rich(result.descriptives, "Descriptive statistics",
+    console.print(frame_to_rich(result.dimension_weights, title("dimension_weights"), {"Indicators": 0, "Weight": 6}))
+    console.print(frame_to_rich(result.index, title("index", index_label=s.index_label), 6,
+                                caption=f"{s.convention} weights"))
+    console.print(frame_to_rich(result.descriptives, title("descriptives"),
                                 {"Obs": 0, "Mean": 3, "Std. Dev.": 3, "Min": 3, "Max": 3}))
-    console.print(frame_to_rich(result.vif, "Multicollinearity test (VIF)", {"VIF": 2, "1/VIF": 6}))
+    console.print(frame_to_rich(result.vif, title("vif"), {"VIF": 2, "1/VIF": 6}))
     b = result.baseline
     base = b.table(levels=s.stars)
-    console.print(frame_to_rich(base, f"Baseline regression: {b.depvar} ({b.cov_label} standard errors)",
-                                {"P>|t|": 4},
-                                caption=(f"Observations {b.nobs}   R-squared {b.rsquared:.4f}   "
+    console.print(frame_to_rich(base, title("baseline", depvar=b.depvar), {"P>|t|": 4},
+                                caption=(f"{b.cov_label} standard errors; {star_legend(s.stars)}\n"
+                                         f"Observations {b.nobs}   R-squared {b.rsquared:.4f}   "
                                          f"Adj R-squared {b.rsquared_adj:.4f}   F({int(b.df_model)}, "
                                          f"{int(b.df_resid)}) = {b.fvalue:.2f}   Prob > F {b.f_pvalue:.4f}   "
                                          f"Root MSE {b.rmse:.5g}")))
-    console.print(frame_to_rich(result.heterogeneity_table, f"Heterogeneity: {b.depvar} on each sub-index",
-                                caption="t statistics in parentheses; "
-                                + ", ".join(f"{'*' * (i + 1)} p<{t:g}" for i, t in enumerate(s.stars))))
+    het = result.heterogeneity_model
+    console.print(frame_to_rich(het.frame(), title("heterogeneity", depvar=b.depvar),
+                                caption=f"t statistics in parentheses ({het.cov_label} standard errors); {het.legend}"))
     for w in result.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")

@@ -10,13 +10,17 @@ import pandas as pd
 
 from ..errors import ConstantIndicatorError, DataError, SettingsError
 from .prepare import MAX_MAGNITUDE, as_numeric, check_labels, parse_directions, row_label
+from .settings import REGISTRY
 
 __all__ = ["EntropyResult", "entropy_weights", "STANDARDIZE", "CONVENTIONS", "Standardized",
            "standardize_data", "dimension_of", "subindex_scores"]
 
-STANDARDIZE = ("minmax", "interval", "none")
-CONSTANT_POLICIES = ("error", "drop")
-CONVENTIONS = ("global", "within")
+#: Below this largest divergence the entropy weights carry no reliable digit (a shift much larger than the
+#: standardised values makes every column nearly uniform).
+NOISE = 1e-10
+STANDARDIZE = REGISTRY["standardize"].choices
+CONSTANT_POLICIES = REGISTRY["constant"].choices
+CONVENTIONS = REGISTRY["convention"].choices
 
 
 #: Above this many rows, p·ln p is summed one column at a time (scratch space: one column, not a matrix).
@@ -118,8 +122,7 @@ def subindex_scores(z: pd.DataFrame, weights: pd.Series, dimension: pd.Series,
 
     ``dimension`` maps each column of ``z`` (and entry of ``weights``) to its dimension (:func:`dimension_of`).
     """
-    if convention not in CONVENTIONS:
-        raise SettingsError(f"sub-index convention {convention!r} is not one of global, within")
+    convention = REGISTRY["convention"].choice(convention, noun="sub-index convention")
     weighted = z * weights
     out = weighted.T.groupby(dimension, sort=False).sum().T
     if convention == "within":
@@ -239,10 +242,8 @@ def standardize_data(
     >>> standardize_data(X, "+-").z.tolist()
     [[0.0, 0.0], [0.5, 1.0], [1.0, 0.5]]
     """
-    if standardize not in STANDARDIZE:
-        raise SettingsError(f"standardisation {standardize!r} is not one of {', '.join(STANDARDIZE)}")
-    if constant not in CONSTANT_POLICIES:
-        raise SettingsError(f"constant-indicator policy {constant!r} is not one of error, drop")
+    standardize = REGISTRY["standardize"].choice(standardize, noun="standardisation")
+    constant = REGISTRY["constant"].choice(constant, noun="constant-indicator policy")
     if not isinstance(data, pd.DataFrame):
         data = pd.DataFrame(data)
     if data.shape[1] == 0:
@@ -371,6 +372,9 @@ def entropy_weights(
     if not total > 0:
         raise ConstantIndicatorError("every indicator is spread evenly over the rows (entropy 1): "
                                      "the entropy weights are undefined")
+    if shift > 0 and d.max() < NOISE:
+        raise SettingsError(f"setting shift = {shift:g} is so large that every divergence d is below {NOISE:g}: "
+                            "the weights would be rounding noise; use a smaller shift (0.01, 0.0001 or 0)")
     w = d / total
     scores = z @ w
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DirectionError, SettingsError, TransformError
+from .settings import REGISTRY
 
 __all__ = [
     "MISSING_MARKERS",
@@ -319,23 +320,23 @@ class ImputeResult:
         return len(self.cells)
 
 
-IMPUTE_METHODS = ("mean", "linear", "none")
+IMPUTE_METHODS = REGISTRY["impute"].choices
 
 
 def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> ImputeResult:
     """Fill missing values column by column and report which cells were filled.
 
     ``method="mean"`` (the paper's choice) fills with the column mean of the observed values;
-    ``"linear"`` interpolates linearly along the rows (in their order, e.g. years) and fills a leading
-    or trailing gap with the nearest observed value; ``"none"`` fills nothing and raises if a value is
+    ``"linear"`` interpolates linearly along the row labels when they are numbers (years: a gap
+    between 2010 and 2015 is filled at 2011 with a fifth of the way), else along the rows, and fills a
+    leading or trailing gap with the nearest observed value; ``"none"`` fills nothing and raises if a value is
     missing.
 
     >>> r = impute(pd.DataFrame({"A1": [1.0, None, 3.0]}, index=[2010, 2011, 2012]))
     >>> r.data["A1"].tolist(), r.cells.to_dict("records")
     ([1.0, 2.0, 3.0], [{'row': 2011, 'column': 'A1', 'value': 2.0}])
     """
-    if method not in IMPUTE_METHODS:
-        raise SettingsError(f"imputation {method!r} is not one of {', '.join(IMPUTE_METHODS)}")
+    method = REGISTRY["impute"].choice(method, noun="imputation")
     data = as_numeric(df, what=what)
     mask = data.isna()
     empty = mask.all(axis=0).to_numpy()  # vectorised: a loop over 100,000 columns took minutes
@@ -354,7 +355,11 @@ def impute(df: pd.DataFrame, method: str = "mean", *, what: str = "column") -> I
         values[rows, cols] = data.mean().to_numpy()[cols]
         filled = pd.DataFrame(values, index=data.index, columns=data.columns)
     else:
-        filled = data.interpolate(method="linear", limit_direction="both", axis=0)
+        # Along the years (the row labels) when they are numbers: a gap between 2010 and 2015 is filled at
+        # 2011 with a fifth of the way, not the midpoint of the neighbouring rows.
+        along = "index" if len(data) and all(isinstance(v, Real) and not isinstance(v, bool)
+                                             for v in data.index) else "linear"
+        filled = data.interpolate(method=along, limit_direction="both", axis=0)
     rows, cols = np.nonzero(mask.to_numpy())  # row by row, as np.argwhere
     if len(rows):
         cells = pd.DataFrame({"row": data.index[rows].tolist(), "column": data.columns[cols].tolist(),

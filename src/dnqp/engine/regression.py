@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import CollinearityError, DataError, ModelError, SettingsError
 from .prepare import as_numeric, row_label
+from .settings import REGISTRY, cell_default
 
 __all__ = [
     "COV_TYPES",
@@ -27,18 +28,32 @@ __all__ = [
     "OLSResult",
     "ols",
     "vif",
+    "fit_ols",
+    "vif_checked",
+    "describe_checked",
     "describe",
-    "model_table",
     "stars",
+    "star_count",
     "newey_west_lags",
     "t_pvalue",
     "f_from_rsquared",
 ]
 
-COV_TYPES = ("nonrobust", "HC1", "HC3", "HAC")
+COV_TYPES = REGISTRY["cov"].choices
 #: The paper's thresholds: * p < 0.10, ** p < 0.05, *** p < 0.01.
-STARS = (0.10, 0.05, 0.01)
+STARS = cell_default("stars")
 CONS = "_cons"
+
+
+def star_count(p: float, levels: Sequence[float] = STARS) -> int:
+    """How many thresholds ``p`` is strictly below (0 for a missing p).
+
+    >>> star_count(0.0137), star_count(0.2), star_count(float("nan"))
+    (2, 0, 0)
+    """
+    if p is None or not np.isfinite(p):
+        return 0
+    return sum(p < float(t) for t in levels)
 
 
 def stars(p: float, levels: Sequence[float] = STARS) -> str:
@@ -47,9 +62,7 @@ def stars(p: float, levels: Sequence[float] = STARS) -> str:
     >>> stars(0.0137), stars(0.095), stars(0.2), stars(0.004)
     ('**', '*', '', '***')
     """
-    if p is None or not np.isfinite(p):
-        return ""
-    return "*" * sum(p < float(t) for t in levels)
+    return "*" * star_count(p, levels)
 
 
 def t_pvalue(t, df: float):
@@ -80,15 +93,7 @@ def newey_west_lags(nobs: int) -> int:
 
 
 def _cov_name(cov: str) -> str:
-    key = str(cov).strip()
-    for name in COV_TYPES:
-        if key.lower() == name.lower():
-            return name
-    aliases = {"classical": "nonrobust", "ols": "nonrobust", "robust": "HC1", "newey": "HAC",
-               "newey-west": "HAC", "neweywest": "HAC"}
-    if key.lower() in aliases:
-        return aliases[key.lower()]
-    raise SettingsError(f"covariance {cov!r} is not one of {', '.join(COV_TYPES)}")
+    return REGISTRY["cov"].choice(cov, noun="covariance")
 
 
 @dataclass(frozen=True)
@@ -268,12 +273,19 @@ def ols(y, X, *, cov: str = "nonrobust", add_constant: bool = True, maxlags: int
         raise DataError(f"a regressor is named {CONS}, which is reserved for the constant")
     Xf = as_numeric(Xf.set_axis(names, axis=1), what="variable")
     yv = as_numeric(ys.set_axis(Xf.index).to_frame(depvar), what="variable")[depvar]
-    n = len(Xf)
-    if n == 0:
+    if len(Xf) == 0:
         raise ModelError("the regression has no observations")
-    both = pd.concat([yv, Xf], axis=1)
-    _check_no_missing(both)
+    _check_no_missing(pd.concat([yv, Xf], axis=1))
+    return fit_ols(yv, Xf, cov=cov_type, add_constant=add_constant, maxlags=maxlags)
 
+
+def fit_ols(yv: pd.Series, Xf: pd.DataFrame, *, cov: str = "nonrobust", add_constant: bool = True,
+            maxlags: int | None = None) -> OLSResult:
+    """:func:`ols` on inputs already checked: float columns with string names, no missing value, ``cov``
+    a name of :data:`COV_TYPES` (what :func:`dnqp.run_study` passes). The model's own conditions
+    (enough observations, no constant or collinear regressor, the HAC lags) are checked here."""
+    cov_type, depvar, names = cov, str(yv.name), list(Xf.columns)
+    n = len(Xf)
     exog = Xf.copy()
     if add_constant:
         exog[CONS] = 1.0
@@ -398,6 +410,11 @@ def vif(X) -> pd.DataFrame:
     Xf = _as_frame(X)
     Xf = as_numeric(Xf.set_axis([str(c) for c in Xf.columns], axis=1), what="variable")
     _check_no_missing(Xf)
+    return vif_checked(Xf)
+
+
+def vif_checked(Xf: pd.DataFrame) -> pd.DataFrame:
+    """:func:`vif` of float columns with string names and no missing value (inputs already checked)."""
     n, k = Xf.shape
     if k < 2:
         raise ModelError("VIF needs at least 2 regressors")
@@ -431,7 +448,11 @@ def describe(df: pd.DataFrame) -> pd.DataFrame:
     >>> describe(pd.DataFrame({"x": [1.0, 2.0, 3.0, None]})).loc["x"].tolist()
     [3.0, 2.0, 1.0, 1.0, 3.0]
     """
-    data = as_numeric(_as_frame(df), what="variable")
+    return describe_checked(as_numeric(_as_frame(df), what="variable"))
+
+
+def describe_checked(data: pd.DataFrame) -> pd.DataFrame:
+    """:func:`describe` of float columns (inputs already checked)."""
     out = pd.DataFrame({
         "Obs": data.count().astype(float),
         "Mean": data.mean(),
@@ -441,71 +462,3 @@ def describe(df: pd.DataFrame) -> pd.DataFrame:
     })
     out.index = pd.Index([str(c) for c in data.columns], name="Variable")
     return out
-
-
-def model_table(
-    results: Sequence[OLSResult],
-    labels: Sequence[str] | None = None,
-    *,
-    levels: Sequence[float] = STARS,
-    decimals: int = 4,
-    stat_decimals: int = 2,
-    stat: str = "t",
-    rename: dict | None = None,
-) -> pd.DataFrame:
-    """An esttab-style table with one column per model.
-
-    Each term has two rows: the coefficient with its stars, then the t statistic (or the standard
-    error, ``stat="se"``) in parentheses. Then Observations, R-squared, F and Mean VIF. The rows are a
-    MultiIndex ``(term, "coef" | "t" | "se" | "")``; the cells are text formatted as in a manuscript.
-    ``rename`` maps term names to row labels (e.g. every model's core regressor to one row).
-    This is how the paper's Table 5 (heterogeneity) is produced.
-    """
-    results = list(results)
-    if not results:
-        raise ModelError("model_table needs at least one model")
-    if stat not in ("t", "se"):
-        raise SettingsError(f"stat {stat!r} is not one of t, se")
-    if labels is None:
-        labels = [r.depvar for r in results]
-    labels = list(labels)
-    if len(labels) != len(results):
-        raise DataError(f"{len(labels)} labels given for {len(results)} models")
-    rename = dict(rename or {})
-    columns = [f"({i + 1}) {lab}" for i, lab in enumerate(labels)]
-    terms: list[str] = []
-    for r in results:
-        for t in r.params.index:
-            t2 = rename.get(t, t)
-            if t2 not in terms and t != CONS:
-                terms.append(t2)
-    if any(CONS in r.params.index for r in results):
-        terms.append(CONS)
-
-    rows: dict[tuple[str, str], list[str]] = {}
-    for term in terms:
-        rows[(term, "coef")] = []
-        rows[(term, stat)] = []
-    for r in results:
-        second = r.tvalues if stat == "t" else r.bse
-        by_row = {rename.get(t, t): t for t in r.params.index}
-        for term in terms:
-            t = by_row.get(term)
-            if t is None:
-                rows[(term, "coef")].append("")
-                rows[(term, stat)].append("")
-            else:
-                rows[(term, "coef")].append(f"{r.params[t]:.{decimals}f}{stars(r.pvalues[t], levels)}")
-                rows[(term, stat)].append(f"({second[t]:.{stat_decimals}f})")
-    rows[("Observations", "")] = [f"{r.nobs:d}" for r in results]
-    rows[("R-squared", "")] = [f"{r.rsquared:.4f}" for r in results]
-    rows[("F", "")] = [f"{r.fvalue:.2f}" if np.isfinite(r.fvalue) else "" for r in results]
-    mean_vif = []
-    for r in results:
-        try:
-            mean_vif.append(f"{vif(r.exog).loc['Mean VIF', 'VIF']:.2f}")
-        except ModelError:
-            mean_vif.append("")
-    rows[("Mean VIF", "")] = mean_vif
-    index = pd.MultiIndex.from_tuples(list(rows), names=["term", "stat"])
-    return pd.DataFrame(list(rows.values()), index=index, columns=columns)

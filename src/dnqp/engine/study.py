@@ -8,79 +8,21 @@ settings, and returns a frozen :class:`StudyResult` holding every table of the p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .entropy import CONSTANT_POLICIES, CONVENTIONS, STANDARDIZE, EntropyResult, entropy_weights
+from .entropy import EntropyResult, entropy_weights
 from ..errors import ConstantIndicatorError, DataError, SettingsError
-from .prepare import IMPUTE_METHODS, TRANSFORMS, ImputeResult, impute, parse_direction, row_label, transform
-from .regression import STARS, OLSResult, _cov_name, describe, model_table, ols, vif
+from .checks import ROLES, default_label, indicator_issues, model_issues, year_issues
+from .prepare import ImputeResult, impute, parse_direction, row_label, transform
+from .regression import OLSResult, describe_checked, fit_ols, vif_checked
+from .tables import CORE_ROW, ModelTable, build_model_table
+from .settings import Settings
 
 __all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
 
-ROLES = ("dependent", "control")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How the study is computed. The defaults reproduce the paper's method.
-
-    standardize, shift, interval, constant
-        Passed to :func:`dnqp.entropy_weights` (paper: min–max, no shift; constant indicators are an error).
-    impute
-        Missing values: "mean" (paper), "linear" or "none".
-    convention
-        Sub-indices: "global" (global weights; sub-indices add up to the index) or "within".
-    cov, maxlags
-        Covariance of the regressions: "nonrobust" (paper), "HC1", "HC3" or "HAC" with ``maxlags``.
-    stars
-        Significance thresholds, largest first (paper: 0.10, 0.05, 0.01).
-    index_label
-        The name of the composite index as a regressor (paper: DNQP).
-    """
-
-    standardize: str = "minmax"
-    shift: float = 0.0
-    interval: tuple[float, float] = (0.0, 1.0)
-    constant: str = "error"
-    impute: str = "mean"
-    convention: str = "global"
-    cov: str = "nonrobust"
-    maxlags: int | None = None
-    stars: tuple[float, ...] = STARS
-    index_label: str = "DNQP"
-
-    def __post_init__(self):
-        choices = {"standardize": STANDARDIZE, "constant": CONSTANT_POLICIES, "impute": IMPUTE_METHODS,
-                   "convention": CONVENTIONS}
-        for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise SettingsError(f"setting {name} = {getattr(self, name)!r} is not one of {', '.join(allowed)}")
-        object.__setattr__(self, "cov", _cov_name(self.cov))
-        levels = tuple(float(s) for s in self.stars)
-        if not levels or any(not 0 < s < 1 for s in levels) or list(levels) != sorted(levels, reverse=True):
-            raise SettingsError("star thresholds must be between 0 and 1, largest first (e.g. 0.10, 0.05, 0.01)")
-        object.__setattr__(self, "stars", levels)
-        if not str(self.index_label).strip():
-            raise SettingsError("the index label must not be empty")
-
-    @classmethod
-    def from_mapping(cls, values: Mapping) -> "Settings":
-        """Build settings from a name → value mapping (unknown names are an error)."""
-        known = {f.name for f in fields(cls)}
-        unknown = [k for k in values if k not in known]
-        if unknown:
-            raise SettingsError(f"unknown setting {unknown[0]!r}")
-        return cls(**dict(values))
-
-    def describe(self) -> dict:
-        """Settings as plain values, for a log."""
-        d = asdict(self)
-        d["stars"] = ", ".join(f"{s:g}" for s in self.stars)
-        d["interval"] = f"({self.interval[0]:g}, {self.interval[1]:g})"
-        return d
 
 
 @dataclass(frozen=True)
@@ -98,9 +40,14 @@ class StudyResult:
     vif: pd.DataFrame
     baseline: OLSResult
     heterogeneity: tuple[OLSResult, ...]
-    heterogeneity_table: pd.DataFrame
+    heterogeneity_model: ModelTable
     imputed: pd.DataFrame
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def heterogeneity_table(self) -> pd.DataFrame:
+        """The heterogeneity table as manuscript text (:meth:`dnqp.engine.tables.ModelTable.frame`)."""
+        return self.heterogeneity_model.frame()
 
     @property
     def dependent(self) -> str:
@@ -139,7 +86,7 @@ def _clean_text(value) -> str:
     return str(value).strip()
 
 
-def _check_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+def _check_indicators(indicators: pd.DataFrame, standardize: str = "minmax") -> pd.DataFrame:
     ind = _norm_columns(pd.DataFrame(indicators), ["Code", "Dimension", "Direction"],
                         ["Indicator", "Unit", "Source", "Label"], "Indicators")
     ind = ind.reset_index(drop=True)
@@ -147,16 +94,10 @@ def _check_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
         if col != "Direction":
             ind[col] = [_clean_text(v) for v in ind[col]]
     ind = ind[[bool(c) or bool(_clean_text(d)) for c, d in zip(ind["Code"], ind["Dimension"])]]
-    if ind.empty:
-        raise DataError("the Indicators table lists no indicators")
-    for i, row in ind.iterrows():
-        if not row["Code"]:
-            raise DataError(f"indicator row {i + 1} has no code")
-        if not row["Dimension"]:
-            raise DataError(f"indicator {row['Code']} has no dimension")
-    dup = ind["Code"][ind["Code"].duplicated()]
-    if len(dup):
-        raise DataError(f"indicator code {dup.iloc[0]} is used twice")
+    issues = indicator_issues(zip(ind["Code"], ind["Dimension"], ind["Direction"]), standardize)
+    if issues:
+        raise (SettingsError if "standardize = none" in issues[0].message else DataError)(
+            f"Indicators table row {issues[0].row + 1}: {issues[0].text(lambda r: f'row {r + 1}')}")
     ind["Direction"] = [parse_direction(d, c) for d, c in zip(ind["Direction"], ind["Code"])]
     if "Indicator" not in ind.columns:
         ind["Indicator"] = ind["Code"]
@@ -166,32 +107,15 @@ def _check_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
 def _check_years(df: pd.DataFrame, what: str) -> tuple[pd.DataFrame, list[str]]:
     """Rows keyed by a unique year; years typed out of order are sorted (with a note)."""
     notes = []
-    years = df.index
-    if years.isna().any():
-        raise DataError(f"{what}: a row has no year")
-    try:
-        numeric = pd.Index([float(y) for y in years])
-    except (TypeError, ValueError):
-        bad = next(y for y in years if not _is_number(y))
-        raise DataError(f"{what}: year {bad!r} is not a number") from None
-    if not all(float(y).is_integer() for y in numeric):
-        bad = next(y for y in years if not float(y).is_integer())
-        raise DataError(f"{what}: year {bad!r} is not a whole number")
-    df = df.set_axis(pd.Index([int(y) for y in numeric], name="Year"), axis=0)
-    if df.index.has_duplicates:
-        raise DataError(f"{what}: year {df.index[df.index.duplicated()][0]} appears twice")
+    years, issues = year_issues(df.index)
+    if issues:
+        first = issues[0]
+        raise DataError(f"{what}: {first.text(lambda r: f'row {r + 1}')}")
+    df = df.set_axis(pd.Index(years, name="Year"), axis=0)
     if not df.index.is_monotonic_increasing:
         notes.append(f"{what}: years were not in order and have been sorted")
         df = df.sort_index()
     return df, notes
-
-
-def _is_number(v) -> bool:
-    try:
-        float(v)
-        return True
-    except (TypeError, ValueError):
-        return False
 
 
 def _check_model(model: pd.DataFrame) -> pd.DataFrame:
@@ -205,19 +129,11 @@ def _check_model(model: pd.DataFrame) -> pd.DataFrame:
     m["Role"] = [r.lower() for r in m["Role"]]
     if "Label" not in m.columns:
         m["Label"] = ""
-    for _, row in m.iterrows():
-        if row["Role"] not in ROLES:
-            raise DataError(f"variable {row['Variable']}: role {row['Role']!r} is not one of dependent, control")
-        if row["Transform"] not in TRANSFORMS:
-            raise DataError(f"variable {row['Variable']}: transform {row['Transform']!r} is not one of ln, none")
-    m["Label"] = [lab or (("ln" + v) if t == "ln" else v) for lab, v, t in zip(m["Label"], m["Variable"], m["Transform"])]
-    dep = m[m["Role"] == "dependent"]
-    if len(dep) != 1:
-        raise DataError(f"the Model table must mark exactly one variable as dependent, found {len(dep)}")
-    for col in ("Variable", "Label"):
-        dup = m[col][m[col].duplicated()]
-        if len(dup):
-            raise DataError(f"the Model table uses the {col.lower()} {dup.iloc[0]} twice")
+    issues = model_issues(m[["Variable", "Role", "Transform", "Label"]].itertuples(index=False))
+    if issues:
+        raise DataError(f"Model table, {issues[0].text()}" if issues[0].row < 0 else
+                        f"Model table row {issues[0].row + 1}: {issues[0].text()}")
+    m["Label"] = [lab or default_label(v, t) for lab, v, t in zip(m["Label"], m["Variable"], m["Transform"])]
     return m
 
 
@@ -279,7 +195,7 @@ def run_study(
         settings = Settings.from_mapping(settings)
     notes: list[str] = []
 
-    ind = _check_indicators(indicators)
+    ind = _check_indicators(indicators, settings.standardize)
     codes = list(ind.index)
     data = pd.DataFrame(data)
     data = data.set_axis([str(c).strip() for c in data.columns], axis=1)
@@ -360,14 +276,20 @@ def run_study(
     analysis.index.name = "Year"
 
     main_vars = [dep, index_label, *controls]
-    descriptives = describe(analysis[main_vars])
+    # The inputs are checked: the inner functions trust them (no second coercion of the same frames).
+    analysis = analysis.astype(float).set_axis([str(c) for c in analysis.columns], axis=1)
+    descriptives = describe_checked(analysis[main_vars])
     regressors = [index_label, *controls]
-    vif_table = vif(analysis[regressors])
-    baseline = ols(analysis[dep], analysis[regressors], cov=settings.cov, maxlags=settings.maxlags)
-    het = tuple(ols(analysis[dep], analysis[[s, *controls]], cov=settings.cov, maxlags=settings.maxlags)
+    if len(regressors) > 1:
+        vif_table = vif_checked(analysis[regressors])
+    else:
+        vif_table = pd.DataFrame({"VIF": [], "1/VIF": []}, index=pd.Index([], name="Variable"))
+        notes.append(f"VIF is not shown: the model has one regressor ({index_label}), and VIF needs two or more")
+    baseline = fit_ols(analysis[dep], analysis[regressors], cov=settings.cov, maxlags=settings.maxlags)
+    het = tuple(fit_ols(analysis[dep], analysis[[s, *controls]], cov=settings.cov, maxlags=settings.maxlags)
                 for s in sub.columns)
-    het_table = model_table(het, labels=list(sub.columns), levels=settings.stars,
-                            rename={s: "Sub-index" for s in sub.columns})
+    het_table = build_model_table(het, labels=list(sub.columns), levels=settings.stars,
+                                  rename={s: CORE_ROW for s in sub.columns})
 
     imputed = (pd.concat(imputed_frames, ignore_index=True)[["table", "row", "column", "value"]]
                if imputed_frames else pd.DataFrame(columns=["table", "row", "column", "value"]))
@@ -386,7 +308,7 @@ def run_study(
         vif=vif_table,
         baseline=baseline,
         heterogeneity=het,
-        heterogeneity_table=het_table,
+        heterogeneity_model=het_table,
         imputed=imputed,
         warnings=tuple(notes),
     )

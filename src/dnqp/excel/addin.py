@@ -53,7 +53,10 @@ UDF_VBA_MODULE = "xlwings_udfs"
 #: The generated VBA module of the ribbon callbacks (one Sub per action of dnqp.excel.ribbon).
 RIBBON_MODULE = "RibbonDnqp"
 #: imageMso of each ribbon action's button (Office's built-in icons); other actions get MacroPlay.
-IMAGES = {"run_analysis": "MacroPlay", "validate_data": "DataValidation", "clear_results": "SheetDelete"}
+IMAGES = {"run_analysis": "MacroPlay", "validate_data": "DataValidation", "clear_results": "SheetDelete",
+          "export_word": "FileSaveAsWordDocx"}
+#: A button label other than the action's name, capitalised.
+LABELS = {"export_word": "Export to Word"}
 
 
 def _camel(action: str) -> str:
@@ -70,7 +73,7 @@ def buttons() -> list[dict[str, str]]:
         out.append({
             "action": action,
             "id": "dnqp" + _camel(action),
-            "label": action.replace("_", " ").capitalize(),
+            "label": LABELS.get(action, action.replace("_", " ").capitalize()),
             "image": IMAGES.get(action, "MacroPlay"),
             "supertip": doc[0] if doc else "",
             "sub": _camel(action),

@@ -22,6 +22,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from ..engine.cells import cell_text, is_blank
 from ..errors import DataError, SettingsError
 
 __all__ = [
@@ -42,17 +43,6 @@ __all__ = [
 
 #: A leading column with one of these header labels holds the row labels (years), not data.
 YEAR_LABELS = frozenset({"year", "years", "年", "年份", "年度"})
-
-
-def is_blank(value: object) -> bool:
-    """True for what Excel sends for an empty cell: None, "" (or only spaces) and NaN."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    if isinstance(value, float):
-        return math.isnan(value)
-    return False
 
 
 def grid(value: object) -> list[list]:
@@ -94,12 +84,6 @@ def grid(value: object) -> list[list]:
     return rows if rows and rows[0] else []
 
 
-def _label(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def frame(value: object, *, header: bool = True, what: str = "data", prefix: str = "x",
           row_labels: bool = True) -> pd.DataFrame:
     """An Excel range as a DataFrame of the cells as typed (the engine coerces and checks them).
@@ -116,7 +100,7 @@ def frame(value: object, *, header: bool = True, what: str = "data", prefix: str
     if not rows:
         raise DataError(f"the {what} range is empty")
     if header:
-        head = [None if is_blank(v) else _label(v) for v in rows[0]]
+        head = [None if is_blank(v) else cell_text(v) for v in rows[0]]
         body = rows[1:]
         for j, lab in enumerate(head):
             if lab is None:
@@ -292,7 +276,7 @@ def table_cells(df: pd.DataFrame, *, index: bool = True, header: bool = True, co
     """
     out: list[list] = []
     if header:
-        head = [_label(c) for c in df.columns]
+        head = [cell_text(c) for c in df.columns]
         if index:
             head = [corner if corner is not None else (df.index.name or "")] + head
         out.append(head)

@@ -28,7 +28,9 @@ from . import convert as excel
 from ..engine.entropy import entropy_weights as _entropy_weights
 from ..errors import DataError, DnqpError, SettingsError, internal_message
 from ..engine.prepare import impute as _impute
-from ..engine.regression import OLSResult, describe as _describe, model_table as _model_table, ols as _ols, vif as _vif
+from ..engine.settings import REGISTRY
+from ..engine.regression import OLSResult, describe as _describe, ols as _ols, vif as _vif
+from ..engine.tables import CORE_ROW, build_model_table
 
 __all__ = [
     "ENTROPY_WEIGHTS",
@@ -43,31 +45,27 @@ __all__ = [
     "DNQP_VERSION",
 ]
 
-# Argument documentation, shared by the functions that take the same argument.
+# Argument documentation, shared by the functions that take the same argument; an argument that is also a
+# setting is documented by the settings registry.
 DOC = {
+    **{s.name: s.doc for s in REGISTRY.values() if s.doc},
+    "method": REGISTRY["impute"].doc,
     "data": "Indicator values: one row per year, one column per indicator, header row of codes first "
             "(an optional leading Year column labels the rows).",
     "directions": "One direction per indicator, in column order: + or −, 1 or -1, benefit or cost, 正向 or 负向.",
-    "shift": "Added after standardising: 0 (paper, default), 0.01 (SPSSAU) or 0.0001.",
-    "standardize": "minmax (paper, default), interval or none (data already standardised, ≥ 0).",
     "header": "TRUE (default) if the ranges start with a header row of labels; FALSE if they hold values only.",
     "y": "The dependent variable: one column, header first.",
     "X": "The regressors: one column each, header row of names first (a constant is added).",
-    "cov": "Standard errors: nonrobust (classical, default), HC1 (Stata robust), HC3 or HAC (Newey–West).",
-    "maxlags": "HAC lags (blank: floor(4 (n/100)^(2/9))).",
     "dimensions": "Optional: the dimension of each indicator, in column order; adds one sub-index column "
                   "per dimension.",
-    "convention": "Sub-indices: global (global weights, they add up to the index; default) or within "
-                  "(weights renormalised inside each dimension).",
     "stat": "r2, adj_r2, f, f_p, n, rmse, or coef:NAME, se:NAME, t:NAME, p:NAME for a regressor NAME "
             "(_cons for the constant).",
     "variables": "Variables: one column each, header row of names first (an optional leading Year column "
                  "labels the rows).",
     "gaps": "Values with gaps (blank, NA or #N/A): one column per variable, header row first.",
-    "method": "mean (column mean, the paper's choice; default) or linear (interpolation along the rows).",
     "cores": "The core regressors, one column each (e.g. the sub-indices): one model per column.",
     "controls": "The control variables, one column each, in every model (blank: none).",
-    "core_label": "Row label of the core regressor when there are several (default Sub-index).",
+    "core_label": f"Row label of the core regressor when there are several (default {CORE_ROW}).",
 }
 
 
@@ -268,7 +266,7 @@ def DNQP_IMPUTE(data, method="mean", header=True):  # noqa: N802
 @xw.func
 @_args("y", "cores", "controls", "cov", "core_label", "header")
 @_cell_errors
-def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label="Sub-index", header=True):  # noqa: N802
+def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label=CORE_ROW, header=True):  # noqa: N802
     """Models side by side, esttab style: one column per core regressor with the same controls (the paper's Table 5)."""
     h = excel.flag(header, True)
     ys, core_frame = _y_X(y, cores, h)
@@ -281,10 +279,10 @@ def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label="Sub-index",
     cov = excel.choice(cov, "nonrobust")
     fits = [_ols(ys, pd.concat([parts[0][[c]], *parts[1:]], axis=1), cov=cov) for c in core_frame.columns]
     names = list(core_frame.columns)
-    rename = {c: excel.choice(core_label, "Sub-index") for c in names} if len(names) > 1 else {}
-    table = _model_table(fits, labels=names, rename=rename)
-    return excel.model_table_cells(table, corner=ys.name, note=f"t statistics in parentheses; "
-                                   f"* p<0.10, ** p<0.05, *** p<0.01; {fits[0].cov_label} standard errors")
+    rename = {c: excel.choice(core_label, CORE_ROW) for c in names} if len(names) > 1 else {}
+    table = build_model_table(fits, labels=names, rename=rename)
+    return excel.model_table_cells(table.frame(), corner=ys.name, note=f"t statistics in parentheses; "
+                                   f"{table.legend}; {table.cov_label} standard errors")
 
 
 @xw.func

@@ -14,6 +14,8 @@ instead of overwriting it. Input sheets are only read.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import xlwings as xw
 
 from .. import __version__
@@ -23,7 +25,7 @@ from ..workbook.grid import InputError, parse_grids
 from ..workbook.blocks import result_blocks, sheet_cells
 from .number_formats import apply_number_formats, format_blocks
 
-__all__ = ["run_analysis", "validate_data", "clear_results"]
+__all__ = ["run_analysis", "validate_data", "clear_results", "export_word"]
 
 #: Cell A1 of every sheet the tool creates: the marker that it owns the sheet.
 MARKER = "Created by dnqp: Run analysis rewrites this sheet, Clear results deletes it."
@@ -114,10 +116,19 @@ def write_sheets(book, sheets: dict[str, list[list]], formats: dict[str, list] |
     return written
 
 
-def _engine_errors(action):
+#: Every ribbon action by its one name (the name the VBA, the manifest and ``dnqp serve`` call), as a plain
+#: function of the book: the desktop add-in and the tests call these; ``@xw.script`` exposes the same
+#: functions to Office.js under the same names.
+ACTIONS: dict[str, object] = {}
+
+
+def _action(func):
+    """A ribbon action: the engine's errors become one line in Excel's message box (never a traceback); the
+    plain function goes to :data:`ACTIONS` and the module attribute is its Office.js script."""
+
     def run(book):
         try:
-            return action(book)
+            return func(book)
         except InputError as err:
             raise xw.XlwingsError(f"{err} — Validate data lists every problem") from None
         except DnqpError as err:
@@ -127,13 +138,18 @@ def _engine_errors(action):
         except Exception as err:  # noqa: BLE001 - a bug: one line in Excel's message box, never a traceback
             raise xw.XlwingsError(internal_message(err)) from None
 
-    run.__name__, run.__doc__ = action.__name__, action.__doc__
-    return run
+    # Not functools.wraps: Office.js' script wrapper unwraps __wrapped__ to find the book's type hint, and
+    # must find it on ``run`` itself.
+    for attr in ("__name__", "__qualname__", "__doc__", "__module__", "__annotations__"):
+        setattr(run, attr, getattr(func, attr))
+    ACTIONS[func.__name__] = run
+    return xw.script(run)
 
 
-@_engine_errors
-def analyse(book) -> list[str]:
-    """Read the template, run the study and write every result sheet; returns the sheets written."""
+@_action
+def run_analysis(book: xw.Book) -> list[str]:
+    """Run the study on the template's input sheets and write the result sheets (dnqp_…); returns the sheets
+    written."""
     inputs = parse_grids(read_grids(book))
     cells = {name: sheet_cells(blocks) for name, blocks in result_blocks(inputs.run(), inputs).items()}
     return write_sheets(book, {name: rows for name, (rows, _) in cells.items()},
@@ -151,6 +167,7 @@ def check_rows(book) -> list[list]:
     except DnqpError as err:
         return rows + [["problem", "", str(err)]]
     rows += [["note", r.cell, str(r).partition(" ")[2]] for r in inputs.reports]
+    rows += [["note", "", note] for note in inputs.notes]  # blank rows skipped, columns or notes ignored
     try:
         inputs.run()
     except DnqpError as err:
@@ -160,14 +177,15 @@ def check_rows(book) -> list[list]:
     return rows
 
 
-@_engine_errors
-def check(book) -> list[str]:
-    """Write the Checks sheet."""
+@_action
+def validate_data(book: xw.Book) -> list[str]:
+    """List every problem of the input sheets, with its cell address, on the sheet dnqp_Checks."""
     return write_sheets(book, {CHECKS: check_rows(book)})
 
 
-def clear(book) -> list[str]:
-    """Delete every sheet the tool created; returns their names."""
+@_action
+def clear_results(book: xw.Book) -> list[str]:
+    """Delete the result sheets that dnqp created (never a sheet it did not create); returns their names."""
     owned = [s for s in book.sheets if is_owned(s)]
     names = [s.name for s in owned]
     if len(owned) == len(book.sheets):
@@ -177,20 +195,21 @@ def clear(book) -> list[str]:
     return names
 
 
-@xw.script
-def run_analysis(book: xw.Book):
-    """Run the study on the template's input sheets and write the result sheets (dnqp_…)."""
-    analyse(book)
+def word_path(fullname: str) -> Path:
+    """Where the Word file of the workbook saved as ``fullname`` goes: ``<stem>_results.docx`` beside it."""
+    path = Path(str(fullname or ""))
+    if not path.is_absolute() or not path.parent.is_dir() or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise xw.XlwingsError(f"{path.name or 'this workbook'}: save the workbook in a folder first (Word export "
+                              "writes beside it; on Excel for the web use dnqp run … --docx)")
+    return path.with_name(f"{path.stem}_results.docx")
 
 
-@xw.script
-def validate_data(book: xw.Book):
-    """List every problem of the input sheets, with its cell address, on the sheet dnqp_Checks."""
-    check(book)
+@_action
+def export_word(book: xw.Book) -> Path:
+    """Write the study's tables and figures as a Word file beside the saved workbook (<name>_results.docx)."""
+    from ..workbook.docx import write_docx
 
-
-@xw.script
-def clear_results(book: xw.Book):
-    """Delete the result sheets that dnqp created (never a sheet it did not create)."""
-    clear(book)
-
+    out = word_path(book.fullname)
+    inputs = parse_grids(read_grids(book))
+    result = inputs.run()
+    return write_docx(result, out, inputs, language=getattr(result.settings, "language", "en"))

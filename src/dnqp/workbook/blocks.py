@@ -17,18 +17,22 @@ from importlib import metadata
 
 import numpy as np
 
-from ..errors import ModelError
-from ..engine.regression import CONS, vif
+from ..engine.tables import ModelTable, TableRow, star_legend, title
 from ..engine.study import StudyResult
 
 __all__ = ["Block", "RESULT_SHEETS", "result_blocks", "result_sheets", "sheet_cells", "place", "star_format",
-           "PAREN_FORMAT"]
+           "PAREN_FORMAT", "paren_format"]
 
 #: The result sheets, in order (the add-in writes them with :data:`dnqp.workbook.schema.RESULT_PREFIX`).
 RESULT_SHEETS = ("Weights", "Index", "Descriptives", "VIF", "Baseline", "Heterogeneity", "Log")
 
-#: A t statistic in parentheses, the sign inside: (2.90), (-0.32).
-PAREN_FORMAT = '"("0.00")";"(-"0.00")"'
+def paren_format(decimals: int = 2) -> str:
+    """A number format that shows a t statistic in parentheses, the sign inside: (2.90), (-0.32)."""
+    digits = "0." + "0" * decimals if decimals else "0"
+    return f'"("{digits}")";"(-"{digits}")"'
+
+
+PAREN_FORMAT = paren_format(2)
 _PACKAGES = ("dnqp", "numpy", "pandas", "scipy", "statsmodels", "openpyxl", "xlsxwriter")
 
 
@@ -94,14 +98,6 @@ def _frame_block(key, title, df, index_header, formats: dict, notes=(), index_va
     return Block(key, title, [[index_header, *[str(c) for c in df.columns]]], body, fmts, list(notes))
 
 
-def _level(t: float) -> str:
-    return f"{t:.2f}" if round(t, 2) == t else f"{t:g}"
-
-
-def _star_note(levels) -> str:
-    return ", ".join(f"{'*' * (i + 1)} p<{_level(t)}" for i, t in enumerate(levels))
-
-
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -119,11 +115,11 @@ def _weights_blocks(r: StudyResult) -> list[Block]:
     how = {"minmax": "min–max", "interval": f"interval {s.interval}", "none": "none"}[s.standardize]
     notes = [f"Entropy weight method; standardisation {how}, shift {s.shift:g}; w = d / Σ d over indicators.",
              *[f"Dropped: {d}" for d in r.entropy.dropped]]
-    weights = Block("weights", "Table 1  Indicator system and entropy weights",
+    weights = Block("weights", title("weights"),
                     [["Dimension", "Code", "Indicator", "Direction", "Entropy e", "Divergence d", "Weight w"]],
                     body, fmts, notes)
     dw = r.dimension_weights
-    dims = _frame_block("dimension_weights", "Table 2  Dimension weights", dw[["Label", "Indicators", "Weight"]],
+    dims = _frame_block("dimension_weights", title("dimension_weights"), dw[["Label", "Indicators", "Weight"]],
                         "Dimension", {"Indicators": "0", "Weight": "0.0000"},
                         notes=["Sum of the weights of each dimension's indicators."])
     dims.header[0][1] = "Sub-index"
@@ -135,18 +131,18 @@ def _index_block(r: StudyResult) -> Block:
     conv = ("global weights, so they add up to the index" if s.convention == "global"
             else "weights renormalised within each dimension")
     fmts = {c: "0.0000" for c in r.index.columns}
-    return _frame_block("index", f"Table 3  {s.index_label} index and sub-indices by year", r.index, "Year", fmts,
+    return _frame_block("index", title("index", index_label=s.index_label), r.index, "Year", fmts,
                         notes=[f"Sub-indices: {conv}."], index_values=[int(y) for y in r.index.index])
 
 
 def _descriptives_block(r: StudyResult) -> Block:
     fmts = {"Obs": "0", "Mean": "0.000", "Std. Dev.": "0.000", "Min": "0.000", "Max": "0.000"}
-    return _frame_block("descriptives", "Table 4  Descriptive statistics", r.descriptives, "Variable", fmts,
+    return _frame_block("descriptives", title("descriptives"), r.descriptives, "Variable", fmts,
                         notes=["Std. Dev. with n − 1; variables after their Model transform."])
 
 
 def _vif_block(r: StudyResult) -> Block:
-    b = _frame_block("vif", "Table 5  Multicollinearity test (VIF)", r.vif, "Variable",
+    b = _frame_block("vif", title("vif"), r.vif, "Variable",
                      {"VIF": "0.00", "1/VIF": "0.000000"},
                      notes=["Centred VIF from auxiliary regressions with a constant; rule of thumb: VIF < 10."])
     return b
@@ -157,8 +153,8 @@ def _baseline_blocks(r: StudyResult) -> list[Block]:
     tab = b.table(levels=s.stars)
     fmts = {"Coef.": "0.0000", "Std. Err.": "0.0000", "t": "0.00", "P>|t|": "0.000",
             tab.columns[4]: "0.0000", tab.columns[5]: "0.0000"}
-    coef = _frame_block("baseline", f"Table 6  Baseline regression: {b.depvar}", tab, b.depvar, fmts,
-                        notes=[f"{_sentence(b.cov_label)} standard errors; {_star_note(s.stars)}."])
+    coef = _frame_block("baseline", title("baseline", depvar=b.depvar), tab, b.depvar, fmts,
+                        notes=[f"{_sentence(b.cov_label)} standard errors; {star_legend(s.stars)}."])
     stats = [["Observations", b.nobs, "0"], ["R-squared", _val(b.rsquared), "0.0000"],
              ["Adj R-squared", _val(b.rsquared_adj), "0.0000"],
              [f"F({int(b.df_model)}, {int(b.df_resid)})", _val(b.fvalue), "0.00"],
@@ -168,39 +164,29 @@ def _baseline_blocks(r: StudyResult) -> list[Block]:
     return [coef, block]
 
 
-def _mean_vif(res) -> float | None:
-    try:
-        return float(vif(res.exog).loc["Mean VIF", "VIF"])
-    except ModelError:
-        return None
+def _model_table_block(key: str, title: str, t: ModelTable, notes: list[str]) -> Block:
+    """An esttab-style :class:`~dnqp.engine.tables.ModelTable` as numbers with number formats: stars
+    and parentheses are formats, so every cell stays a number."""
+    n = len(t.columns)
+    head = [[None, *t.columns], [t.depvar, *[None] * n]]
+    body = [[row.label, *[_val(v) for v in row.values]] for row in t.rows]
+    fmts = [[None, *[_row_format(row, j) for j in range(n)]] for row in t.rows]
+    return Block(key, title, head, body, fmts, notes)
+
+
+def _row_format(row: TableRow, j: int) -> str:
+    if row.kind == "coef":
+        return star_format(row.stars[j], row.decimals)
+    if row.kind in ("t", "se"):
+        return paren_format(row.decimals)
+    return "0." + "0" * row.decimals if row.decimals else "0"
 
 
 def _heterogeneity_block(r: StudyResult) -> Block:
-    s = r.settings
-    models = r.heterogeneity
-    labels = list(r.index.columns[1:])
-    head = [[None, *[f"({i + 1}) {lab}" for i, lab in enumerate(labels)]],
-            [r.dependent, *[None] * len(models)]]
-    terms = ["Sub-index"] + [t for t in models[0].params.index[1:] if t != CONS] + [CONS]
-    body, fmts = [], []
-    for term in terms:
-        coefs, ts, cf, tf = [], [], [], []
-        for m in models:
-            name = m.params.index[0] if term == "Sub-index" else term
-            p = m.pvalues[name]
-            coefs.append(_val(m.params[name]))
-            ts.append(_val(m.tvalues[name]))
-            cf.append(star_format(sum(p < t for t in s.stars)))
-            tf.append(PAREN_FORMAT)
-        body += [[term, *coefs], [None, *ts]]
-        fmts += [[None, *cf], [None, *tf]]
-    for name, get, f in (("Observations", lambda m: m.nobs, "0"), ("R-squared", lambda m: m.rsquared, "0.0000"),
-                         ("F", lambda m: m.fvalue, "0.00"), ("Mean VIF", _mean_vif, "0.00")):
-        body.append([name, *[_val(get(m)) for m in models]])
-        fmts.append([None, *[f] * len(models)])
-    return Block("heterogeneity", f"Table 7  Heterogeneity: {r.dependent} on each sub-index", head, body, fmts,
-                 [f"Column (k) replaces {s.index_label} by the sub-index named in its header; t statistics in "
-                  f"parentheses ({r.baseline.cov_label} standard errors); {_star_note(s.stars)}."])
+    s, t = r.settings, r.heterogeneity_model
+    return _model_table_block("heterogeneity", title("heterogeneity", depvar=r.dependent), t,
+                              [f"Column (k) replaces {s.index_label} by the sub-index named in its header; t "
+                               f"statistics in parentheses ({t.cov_label} standard errors); {t.legend}."])
 
 
 def _versions() -> list[list]:

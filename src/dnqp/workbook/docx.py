@@ -254,7 +254,7 @@ def write_docx(result, path: str | os.PathLike, inputs=None, *, language: str = 
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
 
-    from .xlsx import atomic_path
+    from .atomic import atomic_path
 
     language = check_language(language)
     path = Path(path)

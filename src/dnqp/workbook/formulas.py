@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import schema
+from .grid import scan_table
+from ..engine.settings import REGISTRY
 
 __all__ = ["Formula", "analysis_formulas", "ANALYSIS_SHEETS", "FUNCTIONS", "function_name", "TITLE_ROW",
            "FORMULA_ROW"]
@@ -88,16 +90,9 @@ class _Shape:
 
 
 def _table_rows(grid: Sequence[Sequence], col: int = 0) -> list[list]:
-    """The body rows of the table whose header starts at column ``col`` of row 1 (up to its first blank row)."""
-    head = grid[0]
-    width = next((j for j in range(col, len(head)) if head[j] is None), len(head)) - col
-    body = []
-    for row in grid[1:]:
-        cells = list(row[col:col + width])
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
-            break
-        body.append(cells)
-    return [list(head[col:col + width]), *body]
+    """The header and body rows of the table whose header starts at column ``col`` of row 1."""
+    header, rows, *_ = scan_table(grid, 0, col)
+    return [header, *rows]
 
 
 def _shape(grids: Mapping[str, Sequence[Sequence]]) -> _Shape:
@@ -173,10 +168,12 @@ def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False
         placed[key] = (row, col, rows, cols)
         next_col = max(next_col, col + cols + _GAP)
 
-    def render(template: str, file: bool) -> str:
+    def render(key: str, template: str, file: bool) -> str:
         def sub(m: re.Match) -> str:
             setting, name, spill = m.groups()
             if setting:
+                if name not in REGISTRY:
+                    raise KeyError(f"formula {key!r} reads setting {name!r}, which the settings registry lacks")
                 table = schema.SETTINGS.name
                 return f'XLOOKUP("{name}",{table}[Setting],{table}[Value])'
             if spill:
@@ -188,5 +185,5 @@ def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False
 
         return "=" + _PLACEHOLDER.sub(sub, template)
 
-    return [Formula(key, title, *placed[key], render(template, True), render(template, False))
+    return [Formula(key, title, *placed[key], render(key, template, True), render(key, template, False))
             for key, title, _, template in _BLOCKS]

@@ -9,19 +9,23 @@ cell (``Data!C7 (indicator A2, 2014): '12%' is not a number …``) and all of th
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
-import re
 from collections.abc import Mapping, Sequence
+import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
 
 from . import schema
-from ..errors import DataError, DirectionError, SettingsError
-from ..engine.prepare import coerce_cell, parse_direction, row_label
-from ..engine.study import ROLES, Settings, StudyResult, run_study
+from ..errors import DataError, SettingsError
+from ..engine.cells import cell_text as _text, is_blank, is_blank as _blank, number_text, shown as _shown
+from ..engine.prepare import coerce_cell, row_label
+from ..engine.settings import REGISTRY, Settings, from_cells
+from ..engine.checks import (default_label, indicator_issues, label_issue, model_issues, norm_key,
+                             year_issues)
+from ..engine.study import StudyResult, run_study
 
 __all__ = ["Problem", "CellReport", "InputError", "StudyInputs", "UncomputedFormula", "parse_grids",
            "settings_from_table"]
@@ -52,7 +56,8 @@ class CellReport:
 
     def __str__(self) -> str:
         if self.action == "coerced":
-            return f"{self.cell} ({self.column}, {row_label(self.row)}): text {self.typed!r} read as {self.value:g}"
+            return (f"{self.cell} ({self.column}, {row_label(self.row)}): text {self.typed!r} read as "
+                    f"{number_text(self.value)}")
         return f"{self.cell} ({self.column}, {row_label(self.row)}): {self.typed!r} read as missing"
 
 
@@ -84,15 +89,25 @@ class StudyInputs:
     dimension_labels: dict[str, str]
     reports: tuple[CellReport, ...] = ()
     cells: Mapping[tuple[str, int, str], str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what the reader skipped or ignored (blank rows, notes below a table, …)
+    setting_cells: Mapping[str, str] = field(default_factory=dict)  # setting → its Value cell
 
     def address(self, table: str, year, column: str) -> str:
         """The cell (``Data!C5``) that holds ``column`` in ``year`` of ``table`` ("Data" or "Variables")."""
         return self.cells.get((table, int(year), str(column)), "")
 
     def run(self) -> StudyResult:
-        """Run the study on these inputs."""
-        return run_study(self.indicators, self.data, self.variables, self.model, self.settings,
-                         dimension_labels=self.dimension_labels)
+        """Run the study on these inputs; the reader's notes come first among the result's warnings."""
+        try:
+            result = run_study(self.indicators, self.data, self.variables, self.model, self.settings,
+                               dimension_labels=self.dimension_labels)
+        except SettingsError as err:  # a setting that fails on these data: name its cell
+            name = re.match(r"setting (\w+)", str(err))
+            cell = self.setting_cells.get(name.group(1)) if name else None
+            if cell:
+                raise SettingsError(f"{cell}: {err}") from None
+            raise
+        return dataclasses.replace(result, warnings=(*self.notes, *result.warnings))
 
 
 def _anchor(spec: schema.TableSpec) -> tuple[int, int]:
@@ -104,18 +119,6 @@ def _cell(sheet: str, r: int, c: int) -> str:
     return f"{sheet}!{get_column_letter(c + 1)}{r + 1}"
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
-
-
-def _text(v) -> str:
-    if _blank(v):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 @dataclass
 class _Table:
     spec: schema.TableSpec
@@ -123,9 +126,12 @@ class _Table:
     c0: int
     header: list[str]
     rows: list[list]
+    rownums: list[int] = field(default_factory=list)  # the sheet row (0-based) of every body row
 
     def addr(self, i: int, j: int) -> str:
         """Address of body row i, column j (0-based); i = -1 is the header."""
+        if 0 <= i < len(self.rownums):
+            return _cell(self.spec.sheet, self.rownums[i], self.c0 + j)
         return _cell(self.spec.sheet, self.r0 + 1 + i, self.c0 + j)
 
     def column_range(self, j: int) -> str:
@@ -134,8 +140,8 @@ class _Table:
         return f"{self.addr(0, j)}:{last}"
 
     def col(self, name: str) -> int | None:
-        low = [h.lower() for h in self.header]
-        return low.index(name.lower()) if name.lower() in low else None
+        low = [norm_key(h) for h in self.header]
+        return low.index(norm_key(name)) if norm_key(name) in low else None
 
 
 def _grid(grids: Mapping[str, object], sheet: str):
@@ -147,39 +153,96 @@ def _grid(grids: Mapping[str, object], sheet: str):
     return [list(r) if isinstance(r, list | tuple) else [r] for r in g]
 
 
-def _read_table(grids, spec: schema.TableSpec, problems: list[Problem]) -> _Table | None:
+def scan_table(grid: Sequence[Sequence], r0: int, c0: int, ref: tuple[int, int, int, int] | None = None):
+    """The one table scanner: a table's header, body rows and where they are, from its header's top-left cell.
+
+    The header runs over the Excel Table's own columns when ``ref`` (its range, 0-based ``(r0, c0, r1,
+    c1)``) is given, and on to the first blank header cell after them. The body runs down to the last row that continues the
+    table: every row of the Excel Table's range, then each row with values in two or more of its columns (or
+    in its only column). Fully blank rows inside are skipped; outside the range, or after a blank row when
+    there is no range, a row with a single value is a note below the table, and it and what follows are
+    ignored. Returns ``(header, rows, rownums, skipped, ignored, beyond)``: the header cells as
+    typed, the body rows, their sheet rows (0-based), the skipped blank rows, the first ignored row (or
+    None) and the first row read below ``ref``'s range (or None).
+    """
+    at = lambda r, c: grid[r][c] if r < len(grid) and c < len(grid[r]) else None  # noqa: E731
+    width = ref[3] - c0 + 1 if ref is not None else 0
+    while not is_blank(at(r0, c0 + width)):  # a column typed beside an Excel Table belongs to it too
+        width += 1
+    header = [at(r0, c0 + j) for j in range(width)]
+    rows, rownums, skipped, ignored, beyond = [], [], [], None, None
+    pending: list[int] = []
+    for r in range(r0 + 1, len(grid)):
+        row = [at(r, c0 + j) for j in range(width)]
+        filled = sum(not is_blank(v) for v in row)
+        if not filled:
+            pending.append(r)
+            continue
+        if filled < min(2, width) and (r > ref[2] if ref is not None else bool(pending)):
+            ignored = r  # a note below the table
+            break
+        skipped += pending
+        pending = []
+        rows.append(row)
+        rownums.append(r)
+        if ref is not None and r > ref[2] and beyond is None:
+            beyond = r
+    if ref is not None and ignored is None:  # blank rows at the end of the Excel Table's range: skipped too
+        skipped += [r for r in pending if r <= ref[2]]
+    return header, rows, rownums, skipped, ignored, beyond
+
+
+def _read_table(grids, spec: schema.TableSpec, problems: list[Problem], notes: list[str] | None = None,
+                optional: bool = False) -> _Table | None:
     grid = _grid(grids, spec.sheet)
     if grid is None:
-        problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the sheet {spec.sheet} is missing"))
+        near = [k for k in grids if isinstance(k, str) and norm_key(k) == norm_key(spec.sheet)]
+        hint = f": found a sheet named {near[0]!r} — did you mean it? Rename it to {spec.sheet}" if near else ""
+        problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the sheet {spec.sheet} is missing{hint}"))
         return None
     r0, c0 = _anchor(spec)
-    at = lambda r, c: grid[r][c] if r < len(grid) and c < len(grid[r]) else None  # noqa: E731
-    header = []
-    while not _blank(at(r0, c0 + len(header))):
-        header.append(_text(at(r0, c0 + len(header))))
-    if not header:
-        problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the {spec.name} table's header row is missing "
-                                f"(expected {', '.join(spec.columns)})"))
+    ref = getattr(grids, "tables", {}).get(norm_key(spec.name))
+    if ref is not None and (ref[0], ref[1]) != (r0, c0):
+        ref = None  # an Excel Table of that name elsewhere: not the template's
+    typed, rows, rownums, skipped, ignored, beyond = scan_table(grid, r0, c0, ref)
+    if not typed or all(is_blank(h) for h in typed):
+        if not optional:
+            problems.append(Problem(f"{spec.sheet}!{spec.anchor}", f"the {spec.name} table's header row is missing "
+                                    f"(expected {', '.join(spec.columns)})"))
         return None
-    rows = []
-    r = r0 + 1
-    while r < len(grid):
-        row = [at(r, c0 + j) for j in range(len(header))]
-        if all(_blank(v) for v in row):
-            break
-        rows.append(row)
-        r += 1
-    table = _Table(spec, r0, c0, header, rows)
+    header = [_text(h) for h in typed]
+    table = _Table(spec, r0, c0, header, rows, rownums)
+    if ref is None and rows:  # a blank header cell right of the header, over a column that holds values
+        j = len(header)
+        below = [r for r in rownums if r < len(grid) and c0 + j < len(grid[r]) and not is_blank(grid[r][c0 + j])]
+        if below:
+            problems.append(Problem(_cell(spec.sheet, r0, c0 + j), f"the header cell is blank but the column below "
+                                    f"holds values (e.g. {_cell(spec.sheet, below[0], c0 + j)}): name the column "
+                                    f"or delete it"))
+    for j, h in enumerate(header):
+        if not h:
+            problems.append(Problem(table.addr(-1, j), f"the header cell of column {j + 1} of the {spec.name} table "
+                                    "is blank: name the column or delete it"))
     for name in spec.required:
         if table.col(name) is None:
             problems.append(Problem(_cell(spec.sheet, r0, c0 + len(header)),
                                     f"the {spec.name} table has no column {name!r}"))
     seen: dict[str, int] = {}
     for j, h in enumerate(header):
-        if h.lower() in seen:
+        if h and norm_key(h) in seen:
             problems.append(Problem(table.addr(-1, j), f"column {h!r} appears twice in the {spec.name} table "
-                                    f"(also {table.addr(-1, seen[h.lower()])})"))
-        seen.setdefault(h.lower(), j)
+                                    f"(also {table.addr(-1, seen[norm_key(h)])})"))
+        seen.setdefault(norm_key(h), j)
+    if notes is not None:
+        if skipped:
+            cells = ", ".join(str(r + 1) for r in skipped)
+            notes.append(f"{spec.sheet}: blank row(s) {cells} inside the {spec.name} table were skipped")
+        if ignored is not None:
+            notes.append(f"{_cell(spec.sheet, ignored, c0)}: the rows from here down are below the {spec.name} "
+                         "table and were ignored")
+        if beyond is not None:
+            notes.append(f"{_cell(spec.sheet, beyond, c0)}: the rows from here down continue the {spec.name} table "
+                         "below its Excel Table range and were read as part of it")
     for i, row in enumerate(rows):
         for j, v in enumerate(row):
             if isinstance(v, UncomputedFormula):
@@ -197,30 +260,16 @@ def _text_columns(table: _Table, names: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(cols, columns=list(names))
 
 
-def _read_indicators(table: _Table, problems: list[Problem]) -> pd.DataFrame:
+def _read_indicators(table: _Table, problems: list[Problem], settings: Settings | None = None) -> pd.DataFrame:
     df = _text_columns(table, schema.INDICATORS.columns)
-    jcode, jdim, jdir = (table.col(c) for c in ("Code", "Dimension", "Direction"))
-    first: dict[str, int] = {}
-    for i, row in df.iterrows():
-        code = row["Code"]
-        if not code:
-            problems.append(Problem(table.addr(i, jcode), "the indicator code is blank"))
-            continue
-        if code.lower() == "year":
-            problems.append(Problem(table.addr(i, jcode), "Year cannot be an indicator code"))
-        if code in first:
-            problems.append(Problem(table.addr(i, jcode), f"indicator code {code} is used twice "
-                                    f"(also {table.addr(first[code], jcode)})"))
-        first.setdefault(code, i)
-        if not row["Dimension"]:
-            problems.append(Problem(table.addr(i, jdim), f"(indicator {code}): the dimension is blank"))
-        try:
-            parse_direction(table.rows[i][jdir], code)
-        except DirectionError:
-            problems.append(Problem(table.addr(i, jdir), f"(indicator {code}): direction {row['Direction']!r} is "
-                                    "neither + (benefit) nor − (cost)"))
-    if df.empty:
-        problems.append(Problem(table.addr(0, 0), "the Indicators table lists no indicators"))
+    jdir = table.col("Direction")
+
+    def at(row: int, column: str) -> str:
+        return table.addr(row, table.col(column))
+
+    rows = zip(df["Code"], df["Dimension"], (row[jdir] for row in table.rows))
+    for issue in indicator_issues(rows, settings.standardize if settings is not None else "minmax"):
+        problems.append(Problem(at(issue.row, issue.column), issue.text(lambda r, c=issue.column: at(r, c))))
     return df
 
 
@@ -231,19 +280,28 @@ def _read_dimensions(table: _Table | None, dims: Sequence[str], problems: list[P
     jdim, jlab = table.col("Dimension"), table.col("Label")
     labels: dict[str, str] = {}
     used: dict[str, int] = {}
+    listed: dict[str, int] = {}
     for i, row in df.iterrows():
         dim, lab = row["Dimension"], row["Label"]
         if not dim:
             problems.append(Problem(table.addr(i, jdim), "the dimension is blank"))
             continue
+        if norm_key(dim) in listed:
+            problems.append(Problem(table.addr(i, jdim), f"dimension {dim!r} is listed twice "
+                                    f"(also {table.addr(listed[norm_key(dim)], jdim)})"))
+            continue
+        listed[norm_key(dim)] = i
+        bad = label_issue(lab) if lab else None
+        if bad:
+            problems.append(Problem(table.addr(i, jlab), f"(dimension {dim}): {bad}"))
         if dim not in dims:
             problems.append(Problem(table.addr(i, jdim), f"dimension {dim!r} is not the dimension of any "
                                     "indicator in the Indicators table"))
         if lab:
-            if lab in used:
+            if norm_key(lab) in used:
                 problems.append(Problem(table.addr(i, jlab), f"label {lab} is used twice "
-                                        f"(also {table.addr(used[lab], jlab)})"))
-            used.setdefault(lab, i)
+                                        f"(also {table.addr(used[norm_key(lab)], jlab)})"))
+            used.setdefault(norm_key(lab), i)
             labels[dim] = lab
     return labels
 
@@ -255,50 +313,32 @@ def _read_years(table: _Table, problems: list[Problem]) -> list[int | None]:
         problems.append(Problem(table.addr(-1, 0), f"the first column of the {sheet} table must be Year, "
                                 f"found {table.header[0]!r}"))
         return [None] * len(table.rows)
-    years: list[int | None] = []
-    seen: dict[int, int] = {}
-    for i, row in enumerate(table.rows):
-        x, action, reason = coerce_cell(row[0])
-        year = None
-        if action == "missing":
-            problems.append(Problem(table.addr(i, 0), "the year is blank but the row has values"))
-        elif action == "rejected" or not float(x).is_integer():
-            problems.append(Problem(table.addr(i, 0), f"the year {row[0]!r} is not a whole number"))
-        else:
-            year = int(x)
-            if year in seen:
-                problems.append(Problem(table.addr(i, 0), f"the year {year} appears twice "
-                                        f"(also {table.addr(seen[year], 0)})"))
-                year = None
-            else:
-                seen[year] = i
-        years.append(year)
+    years, issues = year_issues(row[0] for row in table.rows)
+    for issue in issues:
+        problems.append(Problem(table.addr(issue.row, 0), issue.text(lambda r: table.addr(r, 0))))
     if not table.rows:
         problems.append(Problem(table.addr(0, 0), f"the {sheet} table has no rows (one row per year)"))
     return years
 
 
-def _shown(v) -> str:
-    """A cell value as the user saw it in Excel: '12%', TRUE, 2015-03-01 (not Python's reprs)."""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, _dt.datetime) and v.time() == _dt.time(0):
-        return v.date().isoformat()
-    if isinstance(v, _dt.date | _dt.time):
-        return v.isoformat()
-    return repr(v)
-
-
 def _read_numbers(table: _Table, years: list, what: str, problems: list[Problem],
-                  reports: list[CellReport], cells: dict) -> pd.DataFrame:
-    """Year-indexed floats of every column after Year; bad cells are problems, text numbers reports."""
+                  reports: list[CellReport], cells: dict, used: Sequence[str], notes: list[str]) -> pd.DataFrame:
+    """Year-indexed floats of the ``used`` columns (matched by :func:`norm_key`, named as in ``used``); bad
+    cells are problems, text numbers reports. The other columns are ignored, with a note."""
     sheet = table.spec.sheet
-    columns = table.header[1:]
+    wanted = {norm_key(u): u for u in used}
+    found = [(j, wanted[norm_key(h)]) for j, h in enumerate(table.header) if j and h and norm_key(h) in wanted]
+    unused = [j for j, h in enumerate(table.header) if j and h and norm_key(h) not in wanted]
+    if unused:
+        notes.append(f"{sheet}: column(s) {', '.join(f'{table.header[j]} ({table.addr(-1, j)})' for j in unused)} "
+                     f"are not used by the study ({'not indicators' if what == 'indicator' else 'not in Model'}) "
+                     "and were ignored")
+    columns = [c for _, c in found]
     values = {c: [] for c in columns}
     index = []
     for i, row in enumerate(table.rows):
         year = years[i]
-        for j, col in enumerate(columns, start=1):
+        for j, col in found:
             v = row[j]
             x, action, reason = coerce_cell(v)
             label = f"({what} {col}, {row_label(year) if year is not None else 'no year'})"
@@ -316,100 +356,46 @@ def _read_numbers(table: _Table, years: list, what: str, problems: list[Problem]
 
 def _read_model(table: _Table, problems: list[Problem]) -> pd.DataFrame:
     df = _text_columns(table, schema.MODEL.columns)
-    jvar, jrole, jtr, jlab = (table.col(c) for c in ("Variable", "Role", "Transform", "Label"))
     df["Role"] = df["Role"].str.lower()
     df["Transform"] = [t.lower() or "none" for t in df["Transform"]]
-    dependents = []
-    for i, row in df.iterrows():
-        var = row["Variable"]
-        if not var:
-            problems.append(Problem(table.addr(i, jvar), "the variable name is blank"))
-            continue
-        if row["Role"] not in ROLES:
-            problems.append(Problem(table.addr(i, jrole), f"(variable {var}): role {row['Role']!r} is not one of "
-                                    f"{', '.join(ROLES)}"))
-        elif row["Role"] == "dependent":
-            dependents.append(i)
-        if row["Transform"] not in ("ln", "none"):
-            problems.append(Problem(table.addr(i, jtr) if jtr is not None else table.addr(i, jvar),
-                                    f"(variable {var}): transform {row['Transform']!r} is not one of ln, none"))
-    if len(dependents) != 1:
-        where = table.addr(dependents[1], jrole) if len(dependents) > 1 else table.addr(-1, jrole)
-        problems.append(Problem(where, f"the Model table must mark exactly one variable as dependent, "
-                                f"found {len(dependents)}"))
-    labels = [lab or (("ln" + v) if t == "ln" else v) for lab, v, t in zip(df["Label"], df["Variable"],
-                                                                            df["Transform"])]
-    for name, col, j in (("variable", list(df["Variable"]), jvar), ("label", labels, jlab)):
-        seen: dict[str, int] = {}
-        for i, v in enumerate(col):
-            if v and v in seen:
-                problems.append(Problem(table.addr(i, j if j is not None else jvar),
-                                        f"the {name} {v} is used twice (also {table.addr(seen[v], j or jvar)})"))
-            seen.setdefault(v, i)
+
+    def at(row: int, column: str) -> str:
+        j = table.col(column)
+        return table.addr(row, j if j is not None else table.col("Variable"))
+
+    for issue in model_issues(df[["Variable", "Role", "Transform", "Label"]].itertuples(index=False)):
+        problems.append(Problem(at(issue.row, issue.column), issue.text(lambda r, c=issue.column: at(r, c))))
     return df
 
 
-def _parse_stars(value) -> tuple[float, ...]:
-    parts = [p for p in re.split(r"[,;\s]+", _text(value)) if p]
-    levels = []
-    for p in parts:
-        x, action, _ = coerce_cell(p)
-        if action not in ("number", "coerced"):
-            raise SettingsError(f"star thresholds {value!r} are not numbers such as 0.10, 0.05, 0.01")
-        levels.append(x)
-    return tuple(levels)
-
-
 def settings_from_table(pairs: Mapping[str, object]) -> Settings:
-    """:class:`dnqp.Settings` from the Settings table's name → value pairs (schema names; blank = default)."""
-    values = dict(schema.SETTING_DEFAULTS)
-    values.update({k: v for k, v in pairs.items() if not _blank(v) or k == "maxlags"})
-    kwargs: dict[str, object] = {}
-    for name in ("shift", "interval_a", "interval_b", "maxlags"):
-        v = values[name]
-        if _blank(v):
-            if name != "maxlags":
-                raise SettingsError(f"setting {name} is blank")
-            values[name] = None
-            continue
-        x, action, _ = coerce_cell(v)
-        if action not in ("number", "coerced"):
-            raise SettingsError(f"setting {name} = {v!r} is not a number")
-        if name == "maxlags" and not (x.is_integer() and x >= 0):
-            raise SettingsError(f"setting maxlags = {v!r} is not a whole number of lags (or blank)")
-        values[name] = int(x) if name == "maxlags" else x
-    for name, choices in schema.SETTING_CHOICES.items():
-        if choices and name != "stars":
-            text = _text(values[name])
-            match = [c for c in choices if c.lower() == text.lower()]
-            if not match:
-                raise SettingsError(f"setting {name} = {values[name]!r} is not one of {', '.join(choices)}")
-            kwargs[name] = match[0]
-    kwargs["shift"] = values["shift"]
-    kwargs["interval"] = (values["interval_a"], values["interval_b"])
-    kwargs["maxlags"] = values["maxlags"]
-    kwargs["stars"] = _parse_stars(values["stars"])
-    kwargs["index_label"] = _text(values["index_label"])
-    return Settings(**kwargs)
+    """:class:`dnqp.Settings` from the Settings table's name → value pairs (registry names; blank = default)."""
+    return from_cells(pairs)
 
 
-def _read_settings(table: _Table | None, problems: list[Problem]) -> Settings:
+def _read_settings(table: _Table | None, problems: list[Problem], where: dict[str, str]) -> Settings:
+    """The settings; ``where`` gets each setting's Value cell."""
     if table is None:
         return Settings()
     js, jv = table.col("Setting"), table.col("Value")
     if js is None or jv is None:
         return Settings()
     pairs: dict[str, object] = {}
-    where: dict[str, str] = {}
+    named: dict[str, str] = {}
     for i, row in enumerate(table.rows):
         name = _text(row[js])
         if not name:
             continue
-        key = next((k for k in schema.SETTING_CHOICES if k.lower() == name.lower()), None)
+        key = next((k for k in REGISTRY if norm_key(k) == norm_key(name)), None)
         if key is None:
             problems.append(Problem(table.addr(i, js), f"unknown setting {name!r} (known: "
-                                    f"{', '.join(schema.SETTING_CHOICES)})"))
+                                    f"{', '.join(REGISTRY)})"))
             continue
+        if key in named:
+            problems.append(Problem(table.addr(i, js), f"the setting {key} is typed twice (also {named[key]}): "
+                                    "keep one"))
+            continue
+        named[key] = table.addr(i, js)
         pairs[key] = row[jv]
         where[key] = table.addr(i, jv)
     # Check each setting on its own so that every bad one is reported at its cell.
@@ -439,7 +425,7 @@ def _check_cross(ind: pd.DataFrame, ind_table: _Table, data: pd.DataFrame, data_
     codes = [c for c in ind["Code"] if c and c in data.columns]
     for code in codes:
         col = data[code].dropna()
-        rng = data_table.column_range(data_table.header.index(code))
+        rng = data_table.column_range(data_table.col(code))
         if col.empty and len(data):
             problems.append(Problem(rng, f"(indicator {code}): the column has no values at all"))
         elif len(col) > 1 and col.nunique() == 1 and settings.constant == "error":
@@ -450,7 +436,7 @@ def _check_cross(ind: pd.DataFrame, ind_table: _Table, data: pd.DataFrame, data_
         if not var:
             continue
         if var in variables.columns and variables[var].isna().all() and len(variables):
-            j = var_table.header.index(var)
+            j = var_table.col(var)
             problems.append(Problem(var_table.column_range(j), f"(variable {var}): the column has no values at all"))
         elif var not in variables.columns:
             problems.append(Problem(model_table.addr(i, jvar), f"(variable {var}): the Variables table has no "
@@ -473,43 +459,103 @@ def _check_cross(ind: pd.DataFrame, ind_table: _Table, data: pd.DataFrame, data_
                 problems.append(Problem(table.addr(i, 0), f"the year {y} is in {table.spec.sheet} but not in {name}"))
 
 
+def _check_settings(settings: Settings, where: dict[str, str], years: int, problems: list[Problem]) -> None:
+    """Settings that are wrong together, or for these data, at their cells."""
+    a, b = settings.interval
+    if settings.standardize == "interval" and not a < b:
+        problems.append(Problem(where.get("interval_b", where.get("interval_a", "Settings!A1")),
+                                f"the interval ({a:g}, {b:g}) is reversed or empty: interval_a must be below "
+                                f"interval_b (also {where.get('interval_a', 'Settings')})"))
+    if settings.cov == "HAC" and settings.maxlags is not None and years and settings.maxlags >= years:
+        problems.append(Problem(where.get("maxlags", "Settings!A1"), f"setting maxlags = {settings.maxlags}: "
+                                f"{years} years allow at most {years - 1} HAC lags"))
+    bad = label_issue(settings.index_label)
+    if bad:
+        problems.append(Problem(where.get("index_label", "Settings!A1"), f"(index label): {bad}"))
+
+
+def _check_labels(model: pd.DataFrame, model_table: _Table, labels: dict[str, str], dims: Sequence[str],
+                  settings: Settings, problems: list[Problem]) -> None:
+    """A variable's label may not be the index's or a sub-index's name."""
+    taken = {norm_key(settings.index_label): "the index (Settings: index_label)"}
+    for d in dims:
+        taken.setdefault(norm_key(labels.get(d, d)), f"the sub-index of {d}")
+    jlab, jvar = model_table.col("Label"), model_table.col("Variable")
+    for i, (var, how, lab) in enumerate(zip(model["Variable"], model["Transform"], model["Label"])):
+        label = lab or default_label(var, how)
+        if var and norm_key(label) in taken:
+            j = jlab if lab and jlab is not None else jvar
+            problems.append(Problem(model_table.addr(i, j), f"(variable {var}): the label {label} is also the name "
+                                    f"of {taken[norm_key(label)]}: choose another"))
+
+
+def _check_values(data: pd.DataFrame, variables: pd.DataFrame, model: pd.DataFrame, var_table: _Table,
+                  settings: Settings, cells: dict, problems: list[Problem]) -> None:
+    """Gaps when imputation is off (every one, at its cell), and variables constant once imputed."""
+    if settings.impute == "none":
+        for sheet, frame in (("Data", data), ("Variables", variables)):
+            for col in frame.columns:
+                for year in frame.index[frame[col].isna()]:
+                    problems.append(Problem(cells.get((sheet, year, col), sheet), f"({col}, {year}): the value is "
+                                            "missing and impute = none: type it, or choose mean or linear in Settings"))
+    for var in model["Variable"]:
+        if var in variables.columns:
+            col = variables[var].dropna()
+            if len(col) and col.nunique() == 1 and len(variables) > 1:
+                gaps = int(variables[var].isna().sum())
+                once = f" (and {gaps} missing value(s) imputed as the same)" if gaps else ""
+                problems.append(Problem(var_table.column_range(var_table.col(var)), f"(variable {var}): the value is "
+                                        f"{number_text(col.iloc[0])} in every year{once}, so it is constant: its "
+                                        "coefficient is undefined"))
+
+
 def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
     """Read a filled template from its sheets' cell values and check it.
 
-    ``grids`` maps a sheet name to a 2-D list of its cell values, first row and column = A1. Missing
-    values may be blank, ``NA`` or ``#N/A``; numbers typed as text are read as numbers and reported in
-    :attr:`StudyInputs.reports`. Raises :class:`InputError` listing every problem, each naming its cell.
+    ``grids`` maps a sheet name to a 2-D list of its cell values, first row and column = A1 (with a
+    ``tables`` attribute, as :class:`dnqp.workbook.reader.Grids` has, the Excel Tables' own ranges are used).
+    Missing values may be blank, ``NA`` or ``#N/A``; numbers typed as text are read as numbers and reported
+    in :attr:`StudyInputs.reports`; blank rows inside a table are skipped and columns the study does not use
+    ignored, both noted in :attr:`StudyInputs.notes`. Raises :class:`InputError` listing every problem, each
+    naming its cell.
     """
     problems: list[Problem] = []
     reports: list[CellReport] = []
+    notes: list[str] = []
     cells: dict = {}
-    ind_t = _read_table(grids, schema.INDICATORS, problems)
-    dim_t = _read_table(grids, schema.DIMENSIONS, problems) if ind_t is not None else None
-    data_t = _read_table(grids, schema.DATA, problems)
-    var_t = _read_table(grids, schema.VARIABLES, problems)
-    model_t = _read_table(grids, schema.MODEL, problems)
-    set_t = _read_table(grids, schema.SETTINGS, problems)
-    if problems and any(t is None for t in (ind_t, data_t, var_t, model_t)):
-        raise InputError(problems)
-    if any(ind_t.col(c) is None for c in schema.INDICATORS.required) or \
-            any(model_t.col(c) is None for c in schema.MODEL.required):
-        raise InputError(problems)
+    ind_t = _read_table(grids, schema.INDICATORS, problems, notes)
+    dim_t = _read_table(grids, schema.DIMENSIONS, problems, notes, optional=True) if ind_t is not None else None
+    data_t = _read_table(grids, schema.DATA, problems, notes)
+    var_t = _read_table(grids, schema.VARIABLES, problems, notes)
+    model_t = _read_table(grids, schema.MODEL, problems, notes)
+    set_t = _read_table(grids, schema.SETTINGS, problems, notes)
+    if problems:  # a missing sheet or header, a duplicate or blank header, a formula without a saved value:
+        raise InputError(problems)  # what follows would only repeat it in other words
 
-    settings = _read_settings(set_t, problems)
-    ind = _read_indicators(ind_t, problems)
-    labels = _read_dimensions(dim_t, [d for d in ind["Dimension"] if d], problems)
+    where: dict[str, str] = {}
+    settings = _read_settings(set_t, problems, where)
+    ind = _read_indicators(ind_t, problems, settings)
+    dims = list(dict.fromkeys(d for d in ind["Dimension"] if d))
+    labels = _read_dimensions(dim_t, dims, problems)
     if settings.index_label in labels.values():
         dim = next(d for d, lab in labels.items() if lab == settings.index_label)
         problems.append(Problem(dim_t.addr(list(_text_columns(dim_t, ["Dimension"])["Dimension"]).index(dim),
                                            dim_t.col("Label")),
                                 f"the label {settings.index_label} is also the name of the index (Settings)"))
+    model_problems: list[Problem] = []
+    model = _read_model(model_t, model_problems)  # reported after the numbers, in the order of the sheets
+    codes = [c for c in ind["Code"] if c]
     data_years = _read_years(data_t, problems)
-    data = _read_numbers(data_t, data_years, "indicator", problems, reports, cells)
+    data = _read_numbers(data_t, data_years, "indicator", problems, reports, cells, codes, notes)
     var_years = _read_years(var_t, problems)
-    variables = _read_numbers(var_t, var_years, "variable", problems, reports, cells)
-    model = _read_model(model_t, problems)
+    variables = _read_numbers(var_t, var_years, "variable", problems, reports, cells,
+                              [v for v in model["Variable"] if v], notes)
+    problems += model_problems
+    _check_settings(settings, where, len({y for y in data_years if y is not None}), problems)
+    _check_labels(model, model_t, labels, dims, settings, problems)
     _check_cross(ind, ind_t, data, data_t, data_years, variables, var_t, var_years, model, model_t, settings,
                  cells, problems)
+    _check_values(data, variables, model, var_t, settings, cells, problems)
     if problems:
         raise InputError(problems)
     ind["Direction"] = [row[ind_t.col("Direction")] for row in ind_t.rows]  # as typed: +, −, 1, cost, 正向…
@@ -523,4 +569,6 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
         dimension_labels=labels,
         reports=tuple(reports),
         cells=cells,
+        notes=tuple(notes),
+        setting_cells=where,
     )

@@ -83,7 +83,7 @@ def latex_tables(result, inputs=None, *, language: str = "en", standalone: bool 
 def write_latex(result, path: str | os.PathLike, inputs=None, *, language: str = "en",
                 standalone: bool = False) -> Path:
     """Write :func:`latex_tables` to ``path`` (.tex), atomically."""
-    from .xlsx import atomic_path
+    from .atomic import atomic_path
 
     path = Path(path)
     if path.suffix.lower() != ".tex":

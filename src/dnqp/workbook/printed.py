@@ -52,7 +52,7 @@ def read_printed_table(path: str | os.PathLike, sheet: str | None = None) -> lis
             raise DataError(f"{path}: a CSV file has no sheets (drop --sheet)")
         return _csv_rows(path)
     if suffix in (".xlsx", ".xlsm"):
-        from .xlsx import read_printed_sheet
+        from .reader import read_printed_sheet
 
         return read_printed_sheet(path, sheet)
     raise DataError(f"{path}: a printed table must be a .csv or .xlsx file")

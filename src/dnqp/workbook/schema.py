@@ -2,7 +2,8 @@
 
 One source of truth for everything that reads or writes a template (the generator, the workbook
 reader, the ribbon scripts and the live formulas). Every input table is an Excel Table (ListObject)
-whose header row starts at the anchor cell given here; a table ends at its first fully blank row.
+whose header row starts at the anchor cell given here; :func:`dnqp.workbook.grid.scan_table` finds its rows
+(blank rows inside skipped, notes below ignored).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["TableSpec", "INDICATORS", "DIMENSIONS", "DATA", "VARIABLES", "MODEL", "SETTINGS", "INPUT_SHEETS",
-           "GUIDE_SHEET", "SETTING_CHOICES", "SETTING_DEFAULTS", "RESULT_PREFIX", "MISSING_TEXT"]
+           "GUIDE_SHEET", "RESULT_PREFIX", "MISSING_TEXT"]
 
 
 @dataclass(frozen=True)
@@ -36,40 +37,11 @@ VARIABLES = TableSpec("Variables", "Variables", "A1", ("Year",), required=("Year
 #: Role (dependent / control), transform (ln / none) and table label of each regression variable.
 MODEL = TableSpec("Model", "Model", "A1", ("Variable", "Role", "Transform", "Label", "Description"),
                   required=("Variable", "Role"))
+#: One row per setting of :data:`dnqp.engine.settings.REGISTRY` (the one place settings are declared).
 SETTINGS = TableSpec("Settings", "Settings", "A1", ("Setting", "Value", "Choices", "Description"),
                      required=("Setting", "Value"))
 
 INPUT_SHEETS = (GUIDE_SHEET, INDICATORS.sheet, DATA.sheet, VARIABLES.sheet, MODEL.sheet, SETTINGS.sheet)
-
-#: Setting name → allowed values (None: free number / text). Names match :class:`dnqp.Settings`, except
-#: ``interval_a``/``interval_b`` (the interval) and ``stars`` (text "0.10, 0.05, 0.01").
-SETTING_CHOICES: dict[str, tuple | None] = {
-    "standardize": ("minmax", "interval", "none"),
-    "shift": None,
-    "interval_a": None,
-    "interval_b": None,
-    "constant": ("error", "drop"),
-    "impute": ("mean", "linear", "none"),
-    "convention": ("global", "within"),
-    "cov": ("nonrobust", "HC1", "HC3", "HAC"),
-    "maxlags": None,  # blank: Newey–West rule of thumb
-    "stars": ("0.10, 0.05, 0.01", "0.05, 0.01, 0.001"),
-    "index_label": None,
-}
-#: The defaults reproduce the paper's method.
-SETTING_DEFAULTS: dict[str, object] = {
-    "standardize": "minmax",
-    "shift": 0,
-    "interval_a": 0,
-    "interval_b": 1,
-    "constant": "error",
-    "impute": "mean",
-    "convention": "global",
-    "cov": "nonrobust",
-    "maxlags": None,
-    "stars": "0.10, 0.05, 0.01",
-    "index_label": "DNQP",
-}
 
 #: Result sheets that the tool creates carry this prefix (and a hidden marker) and are the only sheets
 #: it ever writes, replaces or deletes.

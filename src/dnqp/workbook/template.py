@@ -10,26 +10,10 @@ from __future__ import annotations
 import math
 
 from . import schema
+from ..engine.settings import REGISTRY
 from ..engine.sample import DIMENSION_LABELS, INDICATORS, MODEL, PROVENANCE, YEARS, load_sample
 
-__all__ = ["template_grids", "SETTING_DESCRIPTIONS", "GUIDE_ROWS"]
-
-#: What each setting does (Settings sheet, Description column).
-SETTING_DESCRIPTIONS = {
-    "standardize": "How indicators are standardised: minmax (paper, formula 4-1), interval (a + (b − a)·z), "
-                   "none (data already standardised, ≥ 0)",
-    "shift": "Added after standardising (paper 0; SPSSAU-style 0.01; common 0.0001)",
-    "interval_a": "Lower end a of the interval (standardize = interval)",
-    "interval_b": "Upper end b of the interval (standardize = interval)",
-    "constant": "An indicator that never changes: error (default) or drop it with a warning",
-    "impute": "Missing values: mean (paper), linear (interpolation along the years) or none",
-    "convention": "Sub-indices: global weights (they add up to the index) or weights renormalised within "
-                  "each dimension",
-    "cov": "Standard errors: nonrobust (classical, paper), HC1 (Stata robust), HC3, HAC (Newey–West)",
-    "maxlags": "HAC lags; blank = Newey–West rule floor(4 (n/100)^(2/9))",
-    "stars": "Significance thresholds for *, **, *** (largest first)",
-    "index_label": "Name of the composite index in the tables",
-}
+__all__ = ["template_grids", "settings_rows", "GUIDE_ROWS"]
 
 _MINUS = "\u2212"
 
@@ -94,9 +78,16 @@ def _guide(sample: bool) -> list[list]:
             ["Sheet / 工作表", "What to type", "填写说明"]]
     rows += [list(r) for r in GUIDE_ROWS]
     rows += [[None, None, None],
-             ["Yellow cells are inputs; each table ends at its first blank row. / 黄色单元格为输入区；"
-              "每个表格在第一个空行处结束。", None, None]]
+             ["Yellow cells are inputs; blank rows inside a table are skipped and notes below it are ignored "
+              "(dnqp check lists both). / 黄色单元格为输入区；表格内的空行会被跳过，表格下方的备注会被忽略"
+              "（dnqp check 会列出）。", None, None]]
     return rows
+
+
+def settings_rows() -> list[list]:
+    """The Settings sheet: its header, then one row per setting of the registry (name, default as typed,
+    what may be typed, description)."""
+    return [list(schema.SETTINGS.columns)] + [[s.name, s.default, s.typed, s.en] for s in REGISTRY.values()]
 
 
 def template_grids(sample: bool = False) -> dict[str, list[list]]:
@@ -128,18 +119,11 @@ def template_grids(sample: bool = False) -> dict[str, list[list]]:
                                                                        data["variables"][names].to_numpy())]
     model_rows = [list(schema.MODEL.columns)] + [list(r) for r in MODEL[list(schema.MODEL.columns)]
                                                    .itertuples(index=False)]
-    settings_rows = [list(schema.SETTINGS.columns)]
-    for name, choices in schema.SETTING_CHOICES.items():
-        settings_rows.append([name, schema.SETTING_DEFAULTS[name],
-                              " | ".join(choices) if choices else ("whole number or blank" if name == "maxlags"
-                                                                   else "text" if name == "index_label"
-                                                                   else "number"),
-                              SETTING_DESCRIPTIONS[name]])
     return {
         schema.GUIDE_SHEET: _guide(sample),
         schema.INDICATORS.sheet: ind_sheet,
         schema.DATA.sheet: [["Year", *codes], *data_rows],
         schema.VARIABLES.sheet: [["Year", *names], *var_rows],
         schema.MODEL.sheet: model_rows,
-        schema.SETTINGS.sheet: settings_rows,
+        schema.SETTINGS.sheet: settings_rows(),
     }
