@@ -238,6 +238,7 @@ def coupling_coordination(
             lost = ~(ratio > 0) & (lowest > 0)
             if lost.any():
                 ratio[lost] = np.exp(np.log(u[lost]).sum(axis=1) - n * np.log(highest[lost]))
+            ratio[lowest == 0] = 0.0  # a zero system: the product is 0 even where (max U)^n underflows
             ratio **= 1.0 / (n - 1)
             c = np.sqrt(np.clip(spread, 0.0, None) * ratio)
     if zero.any():
