@@ -281,6 +281,7 @@ def _read_dimensions(table: _Table | None, dims: Sequence[str], problems: list[P
     labels: dict[str, str] = {}
     used: dict[str, int] = {}
     listed: dict[str, int] = {}
+    canonical = {norm_key(d): d for d in dims}
     for i, row in df.iterrows():
         dim, lab = row["Dimension"], row["Label"]
         if not dim:
@@ -294,6 +295,7 @@ def _read_dimensions(table: _Table | None, dims: Sequence[str], problems: list[P
         bad = label_issue(lab) if lab else None
         if bad:
             problems.append(Problem(table.addr(i, jlab), f"(dimension {dim}): {bad}"))
+        dim = canonical.get(norm_key(dim), dim)  # matched to the Indicators' spelling by the one rule
         if dim not in dims:
             problems.append(Problem(table.addr(i, jdim), f"dimension {dim!r} is not the dimension of any "
                                     "indicator in the Indicators table"))
