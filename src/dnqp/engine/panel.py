@@ -428,7 +428,8 @@ def panel_index_tables(scores: pd.Series, subindices: pd.DataFrame | None = None
             raise DataError(f"region {missing[0]} has no Group")
         long.insert(1, "Group", long[REGION].map(g).to_numpy())
         group_means = long.groupby(["Group", YEAR], sort=False)["Index"].mean().unstack(YEAR)
-        order = list(dict.fromkeys(g.reindex(regions)))
+        present = set(g.reindex(regions))
+        order = [x for x in dict.fromkeys(g) if x in present]  # groups in the order the mapping lists them
         group_means = group_means.reindex(order)
         group_means.columns.name = YEAR
     return PanelIndexTables(wide=wide, long=long, ranks=ranks, group_means=group_means)

@@ -222,7 +222,8 @@ def group_heterogeneity(
     regions = y.index.get_level_values(0)
     region_list = list(pd.unique(regions))
     rg = _region_groups(groups, region_list)
-    order = list(dict.fromkeys(rg))
+    given = pd.Series(groups).astype(str).str.strip()  # groups in the order the mapping lists them
+    order = [g for g in dict.fromkeys(given) if g in set(rg)]
     sizes = rg.value_counts()
     small = [g for g in order if sizes[g] < 2]
     if small:
