@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import ConstantIndicatorError, DataError, DnqpError, SettingsError
 from .entropy import CONVENTIONS, EntropyResult, entropy_weights
-from .prepare import IMPUTE_METHODS, as_numeric, row_label
+from .prepare import IMPUTE_METHODS, MAX_MAGNITUDE, as_numeric, check_labels, row_label
 
 __all__ = [
     "PANEL_ENTROPY",
@@ -72,38 +72,56 @@ def panel_frame(data: pd.DataFrame, *, region: str = REGION, year: str = YEAR, w
     if isinstance(data.index, pd.MultiIndex):
         if data.index.nlevels != 2:
             raise DataError(f"a panel is indexed by Region and Year, got {data.index.nlevels} index levels")
-        frame = data.copy()
-        frame.index = frame.index.set_names([REGION, YEAR])
+        frame = data.set_axis(data.index.set_names([REGION, YEAR]), axis=0)  # a new frame: the input stays as is
     else:
         missing = [c for c in (region, year) if c not in data.columns]
         if missing:
             raise DataError(f"panel data need a {missing[0]} column (or a (Region, Year) index)")
         frame = data.set_index([region, year])
         frame.index = frame.index.set_names([REGION, YEAR])
-    regions = frame.index.get_level_values(0)
-    years = frame.index.get_level_values(1)
-    for i, r in enumerate(regions):
-        if r is None or (isinstance(r, float) and np.isnan(r)) or str(r).strip() == "":
-            raise DataError(f"row {i + 1}: Region is empty")
+    # Checked on the index's levels (the distinct regions and years), not row by row: fast on 56,000 rows.
+    index = frame.index.remove_unused_levels()
+    for level, name in ((0, "Region"), (1, "Year")):
+        missing = index.codes[level] == -1
+        if missing.any():
+            i = int(np.argmax(missing))
+            raise DataError(f"row {i + 1}: {name} is empty")
+    region_level = np.asarray(index.levels[0], dtype=object)
+    for r in region_level:
         if not isinstance(r, str):
+            i = int(np.argmax(index.codes[0] == list(region_level).index(r)))
             raise DataError(f"Region {row_label(r)} (row {i + 1}) is a number, not a region name: "
                             "is the Region column shifted?")
-    year_values = []
-    for i, (r, y) in enumerate(zip(regions, years)):
+        if r.strip() == "":
+            i = int(np.argmax(index.codes[0] == list(region_level).index(r)))
+            raise DataError(f"row {i + 1}: Region is empty")
+    year_level = []
+    for y in index.levels[1]:
         if isinstance(y, bool) or not isinstance(y, int | float | np.integer | np.floating) or not np.isfinite(y):
-            raise DataError(f"region {r}, row {i + 1}: Year {y!r} is not a year")
-        year_values.append(_year_value(y))
-    frame.index = pd.MultiIndex.from_arrays([list(regions), year_values], names=[REGION, YEAR])
-    dup = frame.index.duplicated()
-    if dup.any():
+            i = int(np.argmax(index.codes[1] == list(index.levels[1]).index(y)))
+            raise DataError(f"region {index[i][0]}, row {i + 1}: Year {y!r} is not a year")
+        year_level.append(_year_value(y))
+    index = index.set_levels([pd.Index(region_level, dtype=object), pd.Index(year_level)], verify_integrity=False)
+    frame.index = index.set_names([REGION, YEAR])
+    if not frame.index.is_monotonic_increasing:
+        frame = frame.sort_index(level=[0, 1], sort_remaining=False)
+    if not frame.index.is_unique:
+        dup = frame.index.duplicated()
         r, y = frame.index[int(np.argmax(dup))]
         raise DataError(f"region {r}, year {row_label(y)} is given twice")
-    frame = frame.sort_index(level=[0, 1], sort_remaining=False)
+    if all(t == np.float64 for t in frame.dtypes):
+        check_labels(frame, what)
+        values = frame.to_numpy()
+        with np.errstate(invalid="ignore"):
+            if not (np.abs(values) > MAX_MAGNITUDE).any():  # NaN compares False: missing values pass here
+                return frame
     return as_numeric(frame, what=what)
 
 
 def _absent(index: pd.MultiIndex) -> pd.DataFrame:
     """The region-years of the full Region × Year grid that the data do not have."""
+    if isinstance(index, pd.MultiIndex) and len(index) == np.prod([len(lv) for lv in index.remove_unused_levels().levels]):
+        return pd.DataFrame({REGION: [], YEAR: []})  # unique rows filling the grid: balanced
     regions = index.get_level_values(0).unique()
     years = sorted(index.get_level_values(1).unique())
     full = pd.MultiIndex.from_product([regions, years], names=[REGION, YEAR])
