@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dnqp.engine.panel_regression import (
     MIN_CLUSTERS,
@@ -241,3 +243,33 @@ def test_singletons_and_descriptives_helpers():
     d = _sample("").set_index(["firm", "year"])
     assert panel_describe(d[["y", *XS]]).loc["y", "Obs"] == 3000
     assert panel_vif(d[XS]).shape == (6, 2)
+
+
+def test_panel_modules_load_nothing_heavy_until_a_regression_runs():
+    import subprocess
+    import sys
+
+    code = ("import sys, dnqp.engine.panel, dnqp.engine.panel_regression, dnqp.engine.panel_groups, "
+            "dnqp.engine.panel_sample; print(sorted({m.split('.')[0] for m in sys.modules} & {'linearmodels', "
+            "'statsmodels', 'scipy', 'openpyxl', 'xlsxwriter', 'xlwings', 'rich'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), shift=st.floats(-50, 50), effects=st.sampled_from(["region", "twoway"]))
+def test_fixed_effects_absorb_region_and_year_shifts_and_row_order(seed, shift, effects):
+    rng = np.random.default_rng(seed)
+    idx = pd.MultiIndex.from_product([[f"R{i}" for i in range(12)], range(2010, 2016)], names=["Region", "Year"])
+    X = pd.DataFrame(rng.normal(size=(len(idx), 2)), index=idx, columns=["a", "b"])
+    y = pd.Series(X.a - 0.5 * X.b + rng.normal(size=len(idx)), index=idx, name="y")
+    base = panel_ols(y, X, effects=effects)
+    region_shift = np.repeat(rng.normal(size=12) * shift, 6)
+    year_shift = np.tile(rng.normal(size=6) * shift, 12) if effects == "twoway" else 0.0
+    moved = panel_ols((y + region_shift + year_shift).rename("y"), X, effects=effects)
+    np.testing.assert_allclose(moved.params[["a", "b"]], base.params[["a", "b"]], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(moved.bse[["a", "b"]], base.bse[["a", "b"]], rtol=1e-7, atol=1e-10)
+    order = rng.permutation(len(idx))
+    shuffled = panel_ols(y.iloc[order], X.iloc[order], effects=effects)
+    np.testing.assert_allclose(shuffled.params.to_numpy(), base.params.to_numpy(), rtol=1e-10, atol=1e-12)
