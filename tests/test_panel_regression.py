@@ -4,6 +4,8 @@ panel-specific errors. Provenance: tests/references_panel.py."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -98,7 +100,7 @@ def test_reghdfe_drops_singletons_and_says_so():
     np.testing.assert_allclose(r.params[XS].to_numpy(), x.params[XS].to_numpy(), rtol=1e-10)
 
 
-def _lsdv_reghdfe(d: pd.DataFrame, xs: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
+def _lsdv_reghdfe(d: pd.DataFrame, xs: list[str]) -> SimpleNamespace:
     """Independent NumPy: two-way LSDV with dummies, cluster-by-region sandwich with reghdfe's factor."""
     regions = pd.factorize(d.Region)[0]
     years = pd.factorize(d.Year)[0]
@@ -116,7 +118,12 @@ def _lsdv_reghdfe(d: pd.DataFrame, xs: list[str]) -> tuple[np.ndarray, np.ndarra
     meat = sum(np.outer(Xt[regions == g].T @ e[regions == g], Xt[regions == g].T @ e[regions == g]) for g in range(R))
     N, K, G = len(d), len(xs) + (T - 1) + 1, R  # + the constant
     V = bread @ meat @ bread * G / (G - 1) * (N - 1) / (N - K)
-    return beta[: len(xs)], np.sqrt(np.diag(V)), 1 - (e @ e) / ((d.y.to_numpy() - d.y.mean()) ** 2).sum()
+    yt = d.y.to_numpy() - D @ np.linalg.lstsq(D, d.y.to_numpy(), rcond=None)[0]  # y net of both effects
+    b = beta[: len(xs)]
+    df_a = R + T - 1  # every absorbed level (connected panel)
+    return SimpleNamespace(b=b, se=np.sqrt(np.diag(V)), r2=1 - (e @ e) / ((d.y.to_numpy() - d.y.mean()) ** 2).sum(),
+                           r2_within=1 - (e @ e) / (yt @ yt), F=b @ np.linalg.solve(V, b) / len(xs),
+                           rmse=np.sqrt((e @ e) / (N - len(xs) - df_a)), N=N, df_a=df_a)
 
 
 def test_twoway_cluster_matches_an_independent_lsdv_with_reghdfes_rule():
@@ -129,10 +136,13 @@ def test_twoway_cluster_matches_an_independent_lsdv_with_reghdfes_rule():
     d["y"] = 0.5 * d.x1 - 0.3 * d.x2 + pd.factorize(d.Region)[0] * 0.1 + rng.normal(size=len(d))
     r = panel_ols(d.y, d[["x1", "x2"]], d.Region, d.Year, effects="twoway", cov="cluster")
     kept = d[d.Region != "Solo"]
-    b, se, r2 = _lsdv_reghdfe(kept, ["x1", "x2"])
-    assert r.rsquared == pytest.approx(r2, rel=1e-10)
-    np.testing.assert_allclose(r.params[["x1", "x2"]].to_numpy(), b, rtol=1e-10)
-    np.testing.assert_allclose(r.bse[["x1", "x2"]].to_numpy(), se, rtol=1e-10)
+    ref = _lsdv_reghdfe(kept, ["x1", "x2"])
+    np.testing.assert_allclose(r.params[["x1", "x2"]].to_numpy(), ref.b, rtol=1e-10)
+    np.testing.assert_allclose(r.bse[["x1", "x2"]].to_numpy(), ref.se, rtol=1e-10)
+    assert r.rsquared == pytest.approx(ref.r2, rel=1e-10)
+    assert r.rsquared_within == pytest.approx(ref.r2_within, rel=1e-9)
+    assert r.rsquared_adj == pytest.approx(1 - (1 - ref.r2) * (ref.N - 1) / (ref.N - 2 - ref.df_a), rel=1e-10)
+    assert r.fvalue == pytest.approx(ref.F, rel=1e-9) and r.rmse == pytest.approx(ref.rmse, rel=1e-10)
     assert r.nobs == len(kept) and r.n_clusters == 25 and r.df_resid == 24
     assert r.absorbed.loc["Year", "Num. Coefs"] == 7 and r.absorbed.loc["Region", "Num. Coefs"] == 0
     assert r.fe_rows().to_dict() == {"Region FE": "Yes", "Year FE": "Yes", "Clusters": "25 (Region)"}
@@ -273,3 +283,19 @@ def test_fixed_effects_absorb_region_and_year_shifts_and_row_order(seed, shift, 
     order = rng.permutation(len(idx))
     shuffled = panel_ols(y.iloc[order], X.iloc[order], effects=effects)
     np.testing.assert_allclose(shuffled.params.to_numpy(), base.params.to_numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_baseline_table_adds_terms_step_by_step_with_fe_rows():
+    from dnqp.engine.panel_regression import panel_model_table
+
+    d = _sample("").set_index(["firm", "year"])
+    cols = [panel_ols(d.y, d[["x1"]], effects="none", cov="cluster"),
+            panel_ols(d.y, d[XS], effects="none", cov="cluster"),
+            panel_ols(d.y, d[XS], effects="twoway", cov="cluster")]
+    t = panel_model_table(cols, ["index", "+ controls", "+ FE"])
+    assert t.loc[("Region FE", "")].tolist() == ["No", "No", "Yes"]
+    assert t.loc[("Year FE", "")].tolist() == ["No", "No", "Yes"]
+    assert t.loc[("Clusters", "")].tolist() == ["1000 (Region)"] * 3
+    assert t.loc[("Within R-squared", "")].tolist()[:2] == ["", ""]
+    assert t.loc[("Within R-squared", "")].iloc[2] == f"{cols[2].rsquared_within:.4f}"
+    assert t.loc[("x2", "coef")].iloc[0] == "" and t.loc[("Observations", "")].tolist() == ["3000"] * 3

@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DnqpError, ModelError, SettingsError
-from .panel_regression import PanelOLSResult, panel_ols
-from .regression import model_table
+from .panel_regression import PanelOLSResult, panel_model_table, panel_ols
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_REPS", "INTERACT", "InteractionTest", "PermutationTest", "GroupHeterogeneity",
            "group_heterogeneity", "fe_coefficients"]
@@ -91,13 +90,8 @@ class GroupHeterogeneity:
     warnings: tuple = ()
 
     def table(self, **kwargs) -> pd.DataFrame:
-        """One column per group (esttab layout of :func:`~dnqp.engine.regression.model_table`), with the FE rows."""
-        results = [self.subsamples[g] for g in self.groups]
-        t = model_table(results, [str(g) for g in self.groups], **kwargs)
-        extra = pd.DataFrame([r.fe_rows() for r in results]).T
-        extra.columns = t.columns
-        extra.index = pd.MultiIndex.from_tuples([(i, "") for i in extra.index], names=t.index.names)
-        return pd.concat([t, extra])
+        """One column per group (:func:`~dnqp.engine.panel_regression.panel_model_table`), with the FE rows."""
+        return panel_model_table([self.subsamples[g] for g in self.groups], [str(g) for g in self.groups], **kwargs)
 
     def tests(self) -> pd.DataFrame:
         """One row per pair: both coefficients, their difference, the permutation p-values, reps and seed."""

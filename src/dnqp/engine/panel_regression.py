@@ -39,7 +39,7 @@ import pandas as pd
 from ..errors import CollinearityError, DataError, ModelError, SettingsError
 from .panel import REGION, YEAR, panel_frame
 from .prepare import row_label
-from .regression import CONS, STARS, _check_collinearity, describe, stars, t_pvalue, vif
+from .regression import CONS, STARS, OLSResult, _check_collinearity, describe, model_table, stars, t_pvalue, vif
 
 __all__ = [
     "EFFECTS",
@@ -50,6 +50,7 @@ __all__ = [
     "panel_ols",
     "panel_describe",
     "panel_vif",
+    "panel_model_table",
     "absorbed_degrees",
     "drop_singletons",
     "small_sample_scale",
@@ -594,3 +595,36 @@ def panel_vif(X: pd.DataFrame) -> pd.DataFrame:
     [3.1901, 3.1901, 3.1901]
     """
     return vif(X.reset_index(drop=True) if isinstance(X.index, pd.MultiIndex) else X)
+
+
+def panel_model_table(results: Sequence[PanelOLSResult | OLSResult], labels: Sequence[str] | None = None,
+                      **kwargs) -> pd.DataFrame:
+    """The baseline table of a panel paper: :func:`~dnqp.engine.regression.model_table` plus the FE rows.
+
+    Columns may mix pooled OLS (:class:`OLSResult`) and fixed-effects models, e.g. the index alone, plus
+    controls, plus fixed effects. Under the esttab rows (R-squared is the model's own: with its fixed
+    effects for a panel model) come ``Within R-squared``, ``Region FE``, ``Year FE`` and ``Clusters``.
+
+    >>> idx = pd.MultiIndex.from_product([[f"R{i}" for i in range(4)], [2020, 2021, 2022]], names=["Region", "Year"])
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"dnqp": rng.normal(size=12), "ctrl": rng.normal(size=12)}, index=idx)
+    >>> y = (X.dnqp + rng.normal(size=12)).rename("y")
+    >>> t = panel_model_table([panel_ols(y, X[["dnqp"]], effects="none", cov="nonrobust"),
+    ...                        panel_ols(y, X, effects="twoway", cov="nonrobust")])
+    >>> t.loc[[("Region FE", ""), ("Year FE", "")]].to_numpy().tolist()
+    [['No', 'Yes'], ['No', 'Yes']]
+    """
+    results = list(results)
+    table = model_table(results, labels, **kwargs)
+    rows = {}
+    for name in ("Within R-squared", "Region FE", "Year FE", "Clusters"):
+        rows[(name, "")] = []
+    for r in results:
+        panel = isinstance(r, PanelOLSResult)
+        rows[("Within R-squared", "")].append(f"{r.rsquared_within:.4f}" if panel and r.effects != "none" else "")
+        fe = r.fe_rows() if panel else pd.Series({"Region FE": "No", "Year FE": "No", "Clusters": "—"})
+        for name in ("Region FE", "Year FE", "Clusters"):
+            rows[(name, "")].append(fe[name])
+    extra = pd.DataFrame(list(rows.values()), index=pd.MultiIndex.from_tuples(list(rows), names=table.index.names),
+                         columns=table.columns)
+    return pd.concat([table, extra])
