@@ -10,11 +10,11 @@ BENCH_STAMP := $(VENV)/.installed-dnqp-bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server,docs]'
 	touch $(STAMP)
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server,bench]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,server,docs,bench]'
 	touch $(BENCH_STAMP)
 
 install: $(STAMP)
@@ -34,4 +34,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.bench --output BENCHMARKS.md
 
 clean:
-	rm -rf $(VENV) out build src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) out build site src/*.egg-info .pytest_cache .hypothesis

@@ -17,6 +17,7 @@ timings of the same run, so they are comparable even on a busy machine; absolute
 * **panel** — 300 regions × 20 years × 30 indicators: the index and a pooled regression.
 * **panel_fe** — 300 → 2,800 regions × 20 years × 30 indicators (:mod:`benchmarks.bench_panel`): global entropy
   vs bare NumPy, two-way FE clustered vs linearmodels' own call, and their growth.
+* **companion** — the companion measures of issue 12 against bare NumPy (``benchmarks/companion.py``).
 
 ``--smoke`` runs every case at tiny sizes with one or two repeats (the test suite does, so the harness
 cannot rot). Targets are judged by reading the report, never by timed tests.
@@ -148,7 +149,7 @@ class Section:
 
 # ------------------------------------------------------------------------------------------------ entropy
 def bare_entropy(x: np.ndarray, directions: np.ndarray, shift: float = 0.0) -> np.ndarray:
-    """The entropy weights of METHOD.md §2 in plain NumPy: the yardstick for :func:`dnqp.entropy_weights`.
+    """The entropy weights of docs/method.md §2 in plain NumPy: the yardstick for :func:`dnqp.entropy_weights`.
 
     Min–max standardisation (cost columns reversed), ``shift``, ``p = z/Σz``, ``e = −Σ p ln p / ln n``
     with ``0 ln 0 = 0``, ``d = 1 − e``, ``w = d/Σd``; also the scores ``z @ w`` (returned second).
@@ -657,7 +658,7 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
     """Run the benchmark and return the Markdown report."""
     repeats = repeats or (1 if smoke else 7)
     fresh = 1 if smoke else max(5, repeats)
-    cases = cases or ["entropy", "study", "cold", "udf", "server", "panel", "panel_fe"]
+    cases = cases or ["entropy", "study", "cold", "udf", "server", "panel", "panel_fe", "companion"]
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_before = os.getloadavg()
     t0 = time.perf_counter()
@@ -681,6 +682,10 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
                 sections.append(_udf_case([15, 200] if smoke else [15, 10_000], repeats))
             elif case == "server":
                 sections.append(_server_case(32 if smoke else 400, 10 if smoke else 60))
+            elif case == "companion":
+                from benchmarks.companion import companion_case
+
+                sections.append(companion_case(Section, _median_times, smoke, repeats))
             elif case == "panel":
                 sections.append(_panel_case(*((20, 5, 6) if smoke else (300, 20, 30)), repeats=max(1, repeats // 2)))
             elif case == "panel_fe":
@@ -721,7 +726,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default="BENCHMARKS.md",
                         help="the Markdown report to write (a folder: BENCHMARKS.md inside it); default BENCHMARKS.md")
     parser.add_argument("--repeats", type=int, help="repeats per timing (default 7; smoke 1)")
-    parser.add_argument("--cases", help="comma-separated subset of entropy,study,cold,udf,server,panel,panel_fe")
+    parser.add_argument("--cases",
+                        help="comma-separated subset of entropy,study,cold,udf,server,panel,panel_fe,companion")
     parser.add_argument("--blas-threads", type=int, help="limit BLAS to this many threads (needs threadpoolctl)")
     args = parser.parse_args(argv)
     out = Path(args.output)

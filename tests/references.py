@@ -13,7 +13,7 @@ PAPER_TABLE4
     The seed paper's Table 4 (Zhanjiang 2010–2024, n = 15, six regressors and a constant): Coef.,
     Std. Err. and the printed P>|t| (rounded to 3 decimals in the paper).
 METHOD_ORACLE
-    The hand-checked 5×4 entropy example of shared/METHOD.md §2 (min–max, no shift, directions + + − +).
+    The hand-checked 5×4 entropy example of docs/method.md §2 (min–max, no shift, directions + + − +).
 """
 
 LONGLEY_COLUMNS = ["y", "x1", "x2", "x3", "x4", "x5", "x6"]

@@ -1,4 +1,4 @@
-"""Entropy weight method: the METHOD.md oracle, hand-derived cases, properties and errors."""
+"""Entropy weight method: the docs/method.md oracle, hand-derived cases, properties and errors."""
 
 import numpy as np
 import pandas as pd

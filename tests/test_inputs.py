@@ -40,7 +40,7 @@ def test_settings_defaults_are_the_engine_defaults():
 
 
 def test_method_oracle_through_the_workbook_reader():
-    """METHOD.md §2's hand-checked 5×4 example, typed into a template, gives its weights and scores."""
+    """docs/method.md §2's hand-checked 5×4 example, typed into a template, gives its weights and scores."""
     g = template_grids()
     g["Indicators"] = [["Code", "Indicator", "Dimension", "Unit", "Source", "Direction", None, None, "Dimension",
                         "Label"],

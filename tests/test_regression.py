@@ -92,12 +92,12 @@ def _pvalue_range(b, se, df=8, half=5e-5):
 
 
 def test_paper_table4_pvalues_follow_from_coef_and_se_with_8_df():
-    # n = 15, k = 7 parameters → 8 residual degrees of freedom (METHOD.md §4).
+    # n = 15, k = 7 parameters → 8 residual degrees of freedom (docs/method.md §4).
     assert float(t_pvalue(1.6890 / 0.5370, 8)) == pytest.approx(0.0137, abs=5e-5)
     for term, (b, se, printed) in ref.PAPER_TABLE4.items():
         lo, hi = _pvalue_range(b, se)
         if term == "lnStruc":
-            # Not in METHOD.md's errata but the same kind of slip: 0.0312/0.0168 gives t = 1.857 and
+            # An erratum found by this test (docs/method.md §4): 0.0312/0.0168 gives t = 1.857 and
             # p = 0.100 (0.099–0.102 allowing for rounding), not the printed 0.095 — and so no star.
             assert not lo - 5e-4 <= printed <= hi + 5e-4
             assert stars(lo) == "*" and stars(hi) == ""

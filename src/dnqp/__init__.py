@@ -3,6 +3,8 @@
 The engine is pure (DataFrames in, frozen results out). Excel formulas (:mod:`dnqp.udfs`), ribbon
 scripts, the ``dnqp`` command line and the server are thin shells over it.
 
+Examples
+--------
 >>> import dnqp
 >>> sorted(n for n in dnqp.__all__ if not n[0].isupper())[:4]
 ['as_numeric', 'coerce_cell', 'coerce_frame', 'describe']
@@ -26,21 +28,25 @@ from .engine.study import Settings, StudyResult, run_study
 __version__ = "0.1.0"
 
 
-def main() -> None:
-    """The desktop ribbon's *Run analysis* button (``RunPython "import dnqp;dnqp.main()"`` in dnqp.xlam).
+def main(action: str = "run_analysis") -> None:
+    """The desktop ribbon's buttons: ``RunPython "import dnqp;dnqp.main('validate_data')"`` in dnqp.xlam.
 
-    Runs :func:`dnqp.excel.ribbon.run_analysis` on the calling workbook; a problem is shown in a message box
-    as one line. xlwings is imported here, not when ``dnqp`` is imported.
+    Runs the ribbon action ``action`` (one of :data:`dnqp.excel.ribbon.__all__`: ``run_analysis``,
+    ``validate_data``, ``clear_results``) on the calling workbook; a problem is shown in a message box as
+    one line. xlwings is imported here, not when ``dnqp`` is imported.
     """
     import xlwings as xw
 
-    from .excel.ribbon import analyse
+    from .excel import ribbon
 
+    if action not in ribbon.__all__:
+        raise DnqpError(f"unknown ribbon action {action!r}: use one of {', '.join(ribbon.__all__)}")
     book = xw.Book.caller()
     try:
-        analyse(book)
+        getattr(ribbon, action)(book)
     except xw.XlwingsError as err:
         book.app.alert(str(err), title="dnqp")
+
 
 __all__ = [
     "CollinearityError",

@@ -1,7 +1,8 @@
 """The ``dnqp`` command line: a thin shell over the engine and the workbook reader/writers.
 
 Exit codes: 0 success; 2 bad input (one line per problem on stderr, each naming its sheet and cell, no
-traceback); 1 internal error. ``--debug`` shows the traceback of an internal error.
+traceback); 1 internal error; 3 ``dnqp audit`` ran and found inconsistencies in the table (one line each on
+stdout; 0 when the table is consistent). ``--debug`` shows the traceback of an internal error.
 
 Subcommands are registered in :data:`COMMANDS` (name → function adding the subparser), so another
 surface (``serve``, ``addin``) is one more entry.
@@ -72,9 +73,45 @@ def _run(args) -> int:
     inputs, result = _study(workbook)
     if not args.quiet:
         print_study(result, _console())
+    docx_out, latex_out = _manuscript_paths(args, workbook, out)
     write_results(result, out, inputs)
     print(f"Results written to {out}")
+    language = getattr(result.settings, "language", "en")
+    if docx_out is not None:
+        from .workbook.docx import write_docx
+
+        write_docx(result, docx_out, inputs, language=language)
+        print(f"Word tables and figures written to {docx_out}")
+    if latex_out is not None:
+        from .workbook.latex import write_latex
+
+        write_latex(result, latex_out, inputs, language=language)
+        print(f"LaTeX tables written to {latex_out}")
     return 0
+
+
+def _manuscript_paths(args, workbook: Path, results: Path) -> tuple[Path | None, Path | None]:
+    """Where ``--docx`` / ``--latex`` write (default: beside the results, same name); checked before the run
+    writes anything. Never the input workbook."""
+    from .workbook.xlsx import same_file
+
+    paths = []
+    for option, suffix in (("docx", ".docx"), ("latex", ".tex")):
+        value = getattr(args, option, None)
+        if value is None:
+            paths.append(None)
+            continue
+        path = Path(value) if value else results.with_suffix(suffix)
+        if path.suffix.lower() != suffix:
+            raise DataError(f"{path}: the --{option} file must end in {suffix}")
+        if same_file(path, workbook) or same_file(path, results):
+            raise DataError(f"{path}: the --{option} file cannot be the input workbook or the results workbook")
+        if option == "docx":
+            from .workbook.docx import check_not_open
+
+            check_not_open(path)
+        paths.append(path)
+    return paths[0], paths[1]
 
 
 def _check(args) -> int:
@@ -124,11 +161,40 @@ def _demo(args) -> int:
     return 0
 
 
+#: The exit code of ``dnqp audit`` when the audited table has inconsistencies (the run itself succeeded).
+AUDIT_FOUND = 3
+
+
+def _audit(args) -> int:
+    from .engine.audit import audit_table
+    from .workbook.printed import read_printed_table
+
+    result = audit_table(read_printed_table(args.table, args.sheet), padded=not args.strict)
+    for line in result.lines():
+        print(f"{args.table}: {line}")
+    return 0 if result.consistent else AUDIT_FOUND
+
+
+def _add_audit(sub) -> None:
+    p = sub.add_parser("audit", help="check a published regression table's t, p, stars and F for slips beyond "
+                                     "rounding (exit 3 if any)")
+    p.add_argument("table", help="the table as printed: a .csv file or an .xlsx sheet (term, Coef., Std. Err., t, "
+                                 "P>|t|; then Observations, R-squared, F rows)")
+    p.add_argument("--sheet", help="the sheet of an .xlsx file (default: the first)")
+    p.add_argument("--strict", action="store_true",
+                   help="take every printed digit at its word (default: trailing zeros may be padding)")
+    p.set_defaults(func=_audit)
+
+
 def _add_run(sub) -> None:
     p = sub.add_parser("run", help="read a filled workbook, run the study, write a results workbook")
     p.add_argument("workbook", help="a filled dnqp template (.xlsx); it is only read")
     p.add_argument("-o", "--output", help="results workbook (default: <name>_results.xlsx beside the input)")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the tables")
+    p.add_argument("--docx", nargs="?", const="", metavar="PATH",
+                   help="also write the tables and figures as a Word manuscript (default: <results>.docx)")
+    p.add_argument("--latex", nargs="?", const="", metavar="PATH",
+                   help="also write the tables as LaTeX booktabs (default: <results>.tex)")
     p.set_defaults(func=_run)
 
 
@@ -153,7 +219,8 @@ def _add_demo(sub) -> None:
 
 
 #: Subcommand name → function adding its subparser. Add a surface by adding an entry.
-COMMANDS: dict[str, Callable] = {"template": _add_template, "check": _add_check, "run": _add_run, "demo": _add_demo}
+COMMANDS: dict[str, Callable] = {"template": _add_template, "check": _add_check, "run": _add_run, "demo": _add_demo,
+                                 "audit": _add_audit}
 from .cli_excel import EXCEL_COMMANDS  # noqa: E402 - serve, addin: the Excel add-in's commands
 
 COMMANDS.update(EXCEL_COMMANDS)

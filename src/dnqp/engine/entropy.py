@@ -1,4 +1,4 @@
-"""The entropy weight method (METHOD.md §2), as one pure function and a frozen result."""
+"""The entropy weight method (docs/method.md §2), as one pure function and a frozen result."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pandas as pd
 from ..errors import ConstantIndicatorError, DataError, SettingsError
 from .prepare import MAX_MAGNITUDE, as_numeric, check_labels, parse_directions, row_label
 
-__all__ = ["EntropyResult", "entropy_weights", "STANDARDIZE", "CONVENTIONS"]
+__all__ = ["EntropyResult", "entropy_weights", "STANDARDIZE", "CONVENTIONS", "Standardized",
+           "standardize_data", "dimension_of", "subindex_scores"]
 
 STANDARDIZE = ("minmax", "interval", "none")
 CONSTANT_POLICIES = ("error", "drop")
@@ -84,6 +85,54 @@ def _years(index: pd.Index) -> str:
     return f"{row_label(index[0])}–{row_label(index[-1])}"
 
 
+def dimension_of(groups: Mapping | Sequence | pd.Series, kept: Sequence, original: Sequence | None = None) -> pd.Series:
+    """Dimension of every indicator in ``kept``, as a Series in that order.
+
+    ``groups`` is a mapping indicator → dimension, or a sequence aligned with ``original`` (the indicators
+    before any was dropped) or with ``kept``.
+    """
+    kept = pd.Index(kept)
+    original = list(kept if original is None else original)
+    if isinstance(groups, Mapping | pd.Series):
+        missing = [c for c in kept if c not in groups]
+        if missing:
+            raise DataError(f"indicator {missing[0]} has no dimension")
+        mapping = groups
+    else:
+        groups = list(groups)
+        if len(groups) == len(original):
+            mapping = dict(zip(original, groups))
+        elif len(groups) == len(kept):
+            mapping = dict(zip(kept, groups))
+        else:
+            raise DataError(f"{len(groups)} dimensions given for {len(original)} indicators")
+    blank = [c for c in kept if mapping[c] is None or str(mapping[c]).strip() == ""]
+    if blank:
+        raise DataError(f"indicator {blank[0]} has no dimension")
+    return pd.Series([mapping[c] for c in kept], index=kept, name="Dimension")
+
+
+def subindex_scores(z: pd.DataFrame, weights: pd.Series, dimension: pd.Series,
+                    convention: str = "global") -> pd.DataFrame:
+    """Sub-index of each dimension: ``Σ_{j∈k} w_j z_ij`` (``"global"``) or with ``w`` renormalised in ``k``.
+
+    ``dimension`` maps each column of ``z`` (and entry of ``weights``) to its dimension (:func:`dimension_of`).
+    """
+    if convention not in CONVENTIONS:
+        raise SettingsError(f"sub-index convention {convention!r} is not one of global, within")
+    weighted = z * weights
+    out = weighted.T.groupby(dimension, sort=False).sum().T
+    if convention == "within":
+        dim_w = weights.groupby(dimension, sort=False).sum()
+        zero = dim_w[dim_w <= 0]
+        if len(zero):
+            raise DataError(f"dimension {zero.index[0]} has total weight 0: its within-dimension "
+                            "sub-index is undefined")
+        out = out / dim_w
+    out.columns.name = None
+    return out
+
+
 @dataclass(frozen=True)
 class EntropyResult:
     """What :func:`entropy_weights` computes. All Series are indexed by indicator.
@@ -125,30 +174,8 @@ class EntropyResult:
         ).rename_axis("Indicator")
 
     def _groups(self, groups: Mapping | Sequence | pd.Series) -> pd.Series:
-        """Dimension of every kept indicator, as a Series in indicator order.
-
-        ``groups`` is a mapping indicator → dimension, or a sequence aligned with the original columns
-        (dropped indicators included) or with the kept ones.
-        """
-        kept = self.weights.index
-        if isinstance(groups, Mapping | pd.Series):
-            missing = [c for c in kept if c not in groups]
-            if missing:
-                raise DataError(f"indicator {missing[0]} has no dimension")
-            mapping = groups
-        else:
-            groups = list(groups)
-            original = list(self.directions.index)
-            if len(groups) == len(original):
-                mapping = dict(zip(original, groups))
-            elif len(groups) == len(kept):
-                mapping = dict(zip(kept, groups))
-            else:
-                raise DataError(f"{len(groups)} dimensions given for {len(original)} indicators")
-        blank = [c for c in kept if mapping[c] is None or str(mapping[c]).strip() == ""]
-        if blank:
-            raise DataError(f"indicator {blank[0]} has no dimension")
-        return pd.Series([mapping[c] for c in kept], index=kept, name="Dimension")
+        """Dimension of every kept indicator (see :func:`dimension_of`)."""
+        return dimension_of(groups, self.weights.index, self.directions.index)
 
     def dimension_weights(self, groups: Mapping | Sequence | pd.Series) -> pd.Series:
         """Sum of the weights of each dimension's indicators (dimensions in order of first appearance)."""
@@ -162,23 +189,35 @@ class EntropyResult:
         sub-indices add up to :attr:`scores`. ``"within"``: the weights are renormalised inside each
         dimension (``w_j / Σ_{j∈k} w_j``), so each sub-index is on the scale of ``z``.
         """
-        if convention not in CONVENTIONS:
-            raise SettingsError(f"sub-index convention {convention!r} is not one of global, within")
-        g = self._groups(groups)
-        weighted = self.standardized * self.weights
-        out = weighted.T.groupby(g, sort=False).sum().T
-        if convention == "within":
-            dim_w = self.weights.groupby(g, sort=False).sum()
-            zero = dim_w[dim_w <= 0]
-            if len(zero):
-                raise DataError(f"dimension {zero.index[0]} has total weight 0: its within-dimension "
-                                "sub-index is undefined")
-            out = out / dim_w
-        out.columns.name = None
-        return out
+        return subindex_scores(self.standardized, self.weights, self._groups(groups), convention)
 
 
-def entropy_weights(
+@dataclass(frozen=True)
+class Standardized:
+    """The standardised matrix of step 1 (METHOD.md §2), shared by the entropy method and its companions.
+
+    ``z`` is Fortran-ordered (rows × kept indicators); ``frame`` the numeric data (all indicators);
+    ``columns`` the kept indicators; ``z_min`` each kept column's smallest possible z; ``col_sum`` its
+    column sums.
+    """
+
+    frame: pd.DataFrame
+    z: np.ndarray
+    columns: pd.Index
+    directions: np.ndarray
+    z_min: np.ndarray
+    col_sum: np.ndarray
+    shift: float
+    dropped: tuple = ()
+    warnings: tuple = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """``z`` as a DataFrame, rows × kept indicators (a view of :attr:`z`)."""
+        return pd.DataFrame(self.z, index=self.frame.index, columns=pd.Index(self.columns, name="Indicator"),
+                            copy=False)
+
+
+def standardize_data(
     data: pd.DataFrame,
     directions: Sequence | Mapping | pd.Series,
     *,
@@ -186,37 +225,19 @@ def entropy_weights(
     shift: float = 0.0,
     interval: tuple[float, float] = (0.0, 1.0),
     constant: str = "error",
-) -> EntropyResult:
-    """Entropy weights, standardised matrix and composite index (METHOD.md §2).
+    method: str = "the entropy weight method",
+    undefined: str = "entropy weight",
+) -> Standardized:
+    """Step 1 of METHOD.md §2 (formula 4-1 and its options), as :func:`entropy_weights` applies it.
 
-    Parameters
-    ----------
-    data : DataFrame
-        Rows are observations (years, or region-years), columns are indicators. No missing values
-        (use :func:`dnqp.impute` first).
-    directions : sequence or mapping
-        Per indicator: ``"+"``/``"-"``, ``1``/``-1``, ``"benefit"``/``"cost"`` or ``正向``/``负向``.
-    standardize : {"minmax", "interval", "none"}
-        ``"minmax"``: formula (4-1), benefit ``(x − min)/(max − min)``, cost ``(max − x)/(max − min)``.
-        ``"interval"``: ``a + (b − a)·z`` with ``interval=(a, b)``. ``"none"``: the data are taken as
-        already standardised and must be ≥ 0 (directions are then not applied).
-    shift : float
-        Added after standardising (paper: 0; SPSSAU-style: 0.01; common: 0.0001).
-    constant : {"error", "drop"}
-        What to do with an indicator that does not vary (its min–max standardisation is 0/0):
-        raise :class:`~dnqp.errors.ConstantIndicatorError` naming it (default), or drop it with a warning.
+    ``method`` and ``undefined`` name the method in the messages (too few rows; a constant indicator
+    makes its ``undefined`` undefined). The other parameters are those of :func:`entropy_weights`.
 
     Examples
     --------
-    The hand-checked oracle of METHOD.md:
-
-    >>> X = pd.DataFrame([[120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [150, 2.7, 52, 0.6],
-    ...                   [110, 3.9, 41, 1.0], [80, 3.5, 60, 0.9]], columns=["A", "B", "C", "D"])
-    >>> r = entropy_weights(X, "++-+")
-    >>> r.weights.round(6).tolist()
-    [0.29038, 0.236443, 0.229248, 0.24393]
-    >>> r.scores.round(6).tolist()
-    [0.48799, 0.771844, 0.373743, 0.68772, 0.257075]
+    >>> X = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [5.0, 3.0, 4.0]})
+    >>> standardize_data(X, "+-").z.tolist()
+    [[0.0, 0.0], [0.5, 1.0], [1.0, 0.5]]
     """
     if standardize not in STANDARDIZE:
         raise SettingsError(f"standardisation {standardize!r} is not one of {', '.join(STANDARDIZE)}")
@@ -231,7 +252,7 @@ def entropy_weights(
         raise DataError(f"indicator {dup} appears more than once")
     n = data.shape[0]
     if n < 3:
-        raise DataError(f"the entropy weight method needs at least 3 observations, got {n}: with 2, min–max "
+        raise DataError(f"{method} needs at least 3 observations, got {n}: with 2, min–max "
                         "standardisation makes every indicator 0 and 1 and all weights equal")
     try:
         shift = float(shift)
@@ -257,7 +278,7 @@ def entropy_weights(
         col_sum = z.sum(axis=0)
         degenerate = col_sum <= 0
         z_min = lo + shift  # the smallest z of each column: adding is monotonic
-        reason = "is zero in every row: its proportions are 0/0 and its entropy weight is undefined"
+        reason = f"is zero in every row: its proportions are 0/0 and its {undefined} is undefined"
     else:
         span = hi - lo
         degenerate = span <= 0
@@ -273,7 +294,7 @@ def entropy_weights(
         np.add(z, shift, out=z)  # always: it also turns the −0.0 of a cost column's maximum into 0.0
         col_sum = None
         z_min = np.full(len(dirs), (a if standardize == "interval" else 0.0) + shift)  # z at the column's min
-        reason = f"is constant over {_years(x.index)}: its entropy weight is undefined"
+        reason = f"is constant over {_years(x.index)}: its {undefined} is undefined"
 
     keep = ~degenerate
     dropped: tuple = ()
@@ -281,7 +302,7 @@ def entropy_weights(
         bad = [x.columns[j] for j in np.flatnonzero(degenerate)]
         if constant == "error" or keep.sum() == 0:
             if keep.sum() == 0 and constant == "drop":
-                raise ConstantIndicatorError(f"every indicator {reason.split(':')[0]}: no weights can be computed")
+                raise ConstantIndicatorError(f"every indicator {reason.split(':')[0]}: no {undefined}s can be computed")
             raise ConstantIndicatorError(f"indicator {bad[0]} {reason}"
                                          + (f" (also: {', '.join(map(str, bad[1:]))})" if len(bad) > 1 else ""))
         dropped = tuple(bad)
@@ -293,6 +314,54 @@ def entropy_weights(
     columns = x.columns[keep]
     if col_sum is None:
         col_sum = z.sum(axis=0)
+    return Standardized(frame=x, z=z, columns=columns, directions=dirs, z_min=z_min, col_sum=col_sum,
+                        shift=shift, dropped=dropped, warnings=tuple(notes))
+
+
+def entropy_weights(
+    data: pd.DataFrame,
+    directions: Sequence | Mapping | pd.Series,
+    *,
+    standardize: str = "minmax",
+    shift: float = 0.0,
+    interval: tuple[float, float] = (0.0, 1.0),
+    constant: str = "error",
+) -> EntropyResult:
+    """Entropy weights, standardised matrix and composite index (docs/method.md §2).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Rows are observations (years, or region-years), columns are indicators. No missing values
+        (use :func:`dnqp.impute` first).
+    directions : sequence or mapping
+        Per indicator: ``"+"``/``"-"``, ``1``/``-1``, ``"benefit"``/``"cost"`` or ``正向``/``负向``.
+    standardize : {"minmax", "interval", "none"}
+        ``"minmax"``: formula (4-1), benefit ``(x − min)/(max − min)``, cost ``(max − x)/(max − min)``.
+        ``"interval"``: ``a + (b − a)·z`` with ``interval=(a, b)``. ``"none"``: the data are taken as
+        already standardised and must be ≥ 0 (directions are then not applied).
+    shift : float
+        Added after standardising (paper: 0; SPSSAU-style: 0.01; common: 0.0001).
+    constant : {"error", "drop"}
+        What to do with an indicator that does not vary (its min–max standardisation is 0/0):
+        raise :class:`~dnqp.errors.ConstantIndicatorError` naming it (default), or drop it with a warning.
+
+    Examples
+    --------
+    The hand-checked oracle of docs/method.md §2.8:
+
+    >>> X = pd.DataFrame([[120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [150, 2.7, 52, 0.6],
+    ...                   [110, 3.9, 41, 1.0], [80, 3.5, 60, 0.9]], columns=["A", "B", "C", "D"])
+    >>> r = entropy_weights(X, "++-+")
+    >>> r.weights.round(6).tolist()
+    [0.29038, 0.236443, 0.229248, 0.24393]
+    >>> r.scores.round(6).tolist()
+    [0.48799, 0.771844, 0.373743, 0.68772, 0.257075]
+    """
+    std = standardize_data(data, directions, standardize=standardize, shift=shift, interval=interval,
+                           constant=constant, method="the entropy weight method", undefined="entropy weight")
+    x, z, columns, dirs, z_min, col_sum = std.frame, std.z, std.columns, std.directions, std.z_min, std.col_sum
+    n, shift, dropped, notes = z.shape[0], std.shift, std.dropped, list(std.warnings)
     p = np.divide(z, col_sum, out=np.empty_like(z, order="F"))
     e = -_sum_plogp(p, zeros=z_min <= 0) / np.log(n)
     # Rounding can push e a hair above 1 (or d below 0) for a column close to uniform.

@@ -2,7 +2,7 @@
 
 ILLUSTRATIVE DATA, NOT THE PAPER'S. The seed paper's yearbook figures are not published in a
 machine-readable form, so this module *generates* a dataset with the paper's shape: the ten indicators
-of its Table 1 (METHOD.md §1) and the six regression variables of its Table 2, for 2010–2024. The
+of its Table 1 (docs/method.md §1) and the six regression variables of its Table 2, for 2010–2024. The
 generator is seeded and documented:
 
 1. each indicator follows a smooth trend typical of a growing prefecture-level city (broadband users,

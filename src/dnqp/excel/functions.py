@@ -1,7 +1,8 @@
 """dnqp's Excel worksheet functions: one module for desktop Excel, Excel on Mac/web, and plain Python.
 
 * Desktop Excel (Windows, classic xlwings): the add-in's config lists ``UDF Modules = dnqp.udfs``;
-  the VBA wrappers are committed as ``addin/dnqp_udfs.bas``.
+  ``dnqp addin build`` writes their VBA wrappers into ``dnqp.xlam`` (and ``addin/dnqp_udfs.bas``) from
+  ``__all__``: a new function needs a rebuild.
 * Excel on Mac/web/Windows through xlwings Server (Office.js): ``dnqp serve`` exposes this module
   under the namespace ``DNQP`` (``=DNQP.ENTROPY_WEIGHTS(...)``).
 * Plain Python: the functions take the values Excel sends (2-D lists, None for blanks) and return

@@ -1,7 +1,8 @@
 """The ribbon actions over the template workbook: Run analysis, Validate data, Clear results.
 
-The same functions serve the desktop add-in (``dnqp.main()`` → :func:`run_analysis` on the calling
-workbook, classic xlwings) and Excel on Mac/web through ``dnqp serve`` (``@xw.script``, Office.js).
+The same functions serve the desktop add-in (``dnqp.main('<action>')`` on the calling workbook, classic
+xlwings; dnqp.xlam has a button per name in ``__all__``) and Excel on Mac/web through ``dnqp serve``
+(``@xw.script``, Office.js).
 They are thin: :func:`dnqp.workbook.grid.parse_grids` reads the input sheets, the engine computes,
 :func:`dnqp.workbook.blocks.result_sheets` lays out the results, and this module only places them.
 

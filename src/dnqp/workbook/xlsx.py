@@ -29,7 +29,7 @@ from .grid import StudyInputs, UncomputedFormula, parse_grids
 from .blocks import RESULT_SHEETS, Block, place, result_blocks
 from ..engine.study import StudyResult
 
-__all__ = ["read_grids", "read_workbook", "write_template", "write_results", "atomic_path", "same_file",
+__all__ = ["read_grids", "read_workbook", "read_printed_sheet", "write_template", "write_results", "atomic_path", "same_file",
            "is_results_workbook", "RESULTS_KEYWORD", "PARTIAL_SUFFIX"]
 
 #: Fixed document date, so that generating a template twice gives the same file.
@@ -121,6 +121,37 @@ def read_grids(path: str | os.PathLike) -> dict[str, list[list]]:
 def read_workbook(path: str | os.PathLike) -> StudyInputs:
     """Read and check a filled template: :func:`read_grids` then :func:`dnqp.workbook.grid.parse_grids`."""
     return parse_grids(read_grids(path))
+
+
+def read_printed_sheet(path: str | os.PathLike, sheet: str | None = None) -> list[list[str | None]]:
+    """One sheet (default: the first) as the text Excel shows: each number through its cell's number format
+    (:func:`dnqp.workbook.numfmt.format_value`), so 0.014 formatted 0.0000 reads as "0.0140". For
+    :func:`dnqp.engine.audit.audit_table`. Checked and bounded as :func:`read_grids`."""
+    import openpyxl
+
+    from .numfmt import format_value
+
+    path = Path(path)
+    check_workbook_file(path)
+    wb = None
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise DataError(f"{path} has no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
+        name = sheet or wb.sheetnames[0]
+        ws = wb[name]
+        ws.reset_dimensions()
+        return [[None if getattr(c, "value", None) is None else
+                 format_value(c.value, getattr(c, "number_format", None)) for c in row]
+                for row in _rows(ws, path, name, False)]
+    except DataError:
+        raise
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError,
+            IndexError, SyntaxError) as err:
+        raise _read_failed(path, err) from None
+    finally:
+        if wb is not None:
+            wb.close()
 
 
 # ---------------------------------------------------------------------------------------------- files
