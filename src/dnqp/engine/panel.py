@@ -63,6 +63,8 @@ def panel_frame(data: pd.DataFrame, *, region: str = REGION, year: str = YEAR, w
     columns. Regions must be text (a number in Region is refused: it is usually a shifted column), years
     numbers, and every region-year must appear once.
 
+    Examples
+    --------
     >>> df = pd.DataFrame({"Region": ["B", "A", "A"], "Year": [2012, 2013, 2012], "x": [1.0, 2.0, 3.0]})
     >>> panel_frame(df).index.tolist()
     [('A', 2012), ('A', 2013), ('B', 2012)]
@@ -148,6 +150,8 @@ def panel_impute(data: pd.DataFrame, method: str = "mean", *, what: str = "indic
     indicator cannot be imputed within the region: that is an error naming both. Absent region-years
     stay absent.
 
+    Examples
+    --------
     >>> idx = pd.MultiIndex.from_tuples([("A", 2010), ("A", 2011), ("A", 2013), ("B", 2010), ("B", 2011)])
     >>> df = pd.DataFrame({"x": [1.0, None, 4.0, 5.0, None]}, index=idx)
     >>> panel_impute(df, "linear").data["x"].tolist()
@@ -369,6 +373,8 @@ def stata_slip_entropy(z: np.ndarray, years: int) -> np.ndarray:
     matrix, ``years`` is T. With more than one region the result exceeds 1 for an evenly spread indicator,
     so its divergence ``1 − e`` is negative.
 
+    Examples
+    --------
     >>> z = np.ones((31 * 12, 1))
     >>> float(stata_slip_entropy(z, 12)[0]) > 1
     True

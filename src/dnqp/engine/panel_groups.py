@@ -109,6 +109,8 @@ def fe_coefficients(y: np.ndarray, X: np.ndarray, region: np.ndarray, year: np.n
     are then partialled out (Frisch–Waugh), which is exact in an unbalanced panel. Only the point estimates:
     the permutation test needs no standard errors. A test holds it to :func:`panel_ols` (linearmodels).
 
+    Examples
+    --------
     >>> r = np.array([0, 0, 1, 1, 2, 2]); t = np.array([0, 1, 0, 1, 0, 1])
     >>> x = np.array([[1.0], [2.0], [2.0], [5.0], [1.0], [1.5]])
     >>> y = 3 * x[:, 0] + np.array([1.0, 1.0, 2.0, 2.0, 0.0, 0.0])

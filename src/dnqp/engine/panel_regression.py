@@ -70,6 +70,8 @@ def drop_singletons(region: np.ndarray, year: np.ndarray | None) -> np.ndarray:
     fits it exactly, so it carries no information and would overstate the degrees of freedom. Dropping one
     can make another, so the rule repeats until none is left.
 
+    Examples
+    --------
     >>> drop_singletons(np.array(["A", "A", "B", "C", "C"]), None).tolist()
     [True, True, False, True, True]
     """
@@ -98,6 +100,8 @@ def small_sample_scale(cov_type: str, nobs: int, k: int, df_absorbed: int, n_clu
     * ``"HC1"``: ``N/(N − k − 1)``, df ``N − k − 1`` (``regress, vce(robust)``);
     * ``"cluster"``: ``G/(G − 1)·(N − 1)/(N − K)`` with ``K = k + df_a``, df ``G − 1``.
 
+    Examples
+    --------
     >>> scale, df = small_sample_scale("cluster", 997, 2, 29 + 1, 30)  # reghdfe Y X1 X2, absorb(f1 f2) cluster(f1)
     >>> round(scale, 6), df
     (1.067715, 29.0)
@@ -131,6 +135,8 @@ def absorbed_degrees(region: np.ndarray, year: np.ndarray | None, *, nested: boo
     Region effects nested in the clusters (``nested=True``) are all redundant; the year effects lose one
     per connected component of the region–year graph (one, in any panel where the years overlap).
 
+    Examples
+    --------
     >>> absorbed_degrees(np.array(["A", "A", "B", "B"]), np.array([1, 2, 1, 2]), nested=True).to_dict("index")
     {'Region': {'Categories': 2, 'Redundant': 2, 'Num. Coefs': 0, 'Nested': True}, 'Year': {'Categories': 2, 'Redundant': 1, 'Num. Coefs': 1, 'Nested': False}}
     """
@@ -579,6 +585,8 @@ def _stata_command(depvar, names, effects, cov_key, robust_as_cluster, cluster_n
 def panel_describe(data: pd.DataFrame) -> pd.DataFrame:
     """Descriptive statistics of stacked region-year data (Stata's ``summarize``): Obs, Mean, Std. Dev., Min, Max.
 
+    Examples
+    --------
     >>> idx = pd.MultiIndex.from_product([["A", "B"], [2020, 2021]], names=["Region", "Year"])
     >>> panel_describe(pd.DataFrame({"x": [1.0, 2, 3, 4]}, index=idx)).loc["x", "Obs"]
     np.float64(4.0)
@@ -589,6 +597,8 @@ def panel_describe(data: pd.DataFrame) -> pd.DataFrame:
 def panel_vif(X: pd.DataFrame) -> pd.DataFrame:
     """Centred VIFs of the regressors on the stacked region-year rows (Stata's ``estat vif`` after ``regress``).
 
+    Examples
+    --------
     >>> idx = pd.MultiIndex.from_product([["A", "B", "C"], [2020, 2021]], names=["Region", "Year"])
     >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4, 5, 6], "b": [2.0, 1, 4, 3, 6, 5]}, index=idx)
     >>> panel_vif(X).round(4)["VIF"].tolist()
@@ -605,6 +615,8 @@ def panel_model_table(results: Sequence[PanelOLSResult | OLSResult], labels: Seq
     controls, plus fixed effects. Under the esttab rows (R-squared is the model's own: with its fixed
     effects for a panel model) come ``Within R-squared``, ``Region FE``, ``Year FE`` and ``Clusters``.
 
+    Examples
+    --------
     >>> idx = pd.MultiIndex.from_product([[f"R{i}" for i in range(4)], [2020, 2021, 2022]], names=["Region", "Year"])
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"dnqp": rng.normal(size=12), "ctrl": rng.normal(size=12)}, index=idx)

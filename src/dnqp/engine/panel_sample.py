@@ -139,6 +139,8 @@ def load_panel_sample() -> dict[str, pd.DataFrame]:
 
     ``data`` and ``variables`` are indexed by (Region, Year).
 
+    Examples
+    --------
     >>> s = load_panel_sample()
     >>> s["data"].shape, s["regions"]["Group"].value_counts().to_dict()
     ((372, 10), {'West': 12, 'East': 10, 'Central': 6, 'Northeast': 3})

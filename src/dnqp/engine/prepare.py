@@ -50,6 +50,8 @@ _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u3000]+")
 def row_label(label: object) -> str:
     """How a row (usually a year) is named in messages: 2014 rather than 2014.0; a panel row as ``Region Year``.
 
+    Examples
+    --------
     >>> row_label(2014.0), row_label(("Beijing", 2014))
     ('2014', 'Beijing 2014')
     """
