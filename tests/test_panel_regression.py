@@ -100,9 +100,10 @@ def test_reghdfe_drops_singletons_and_says_so():
     np.testing.assert_allclose(r.params[XS].to_numpy(), x.params[XS].to_numpy(), rtol=1e-10)
 
 
-def _lsdv_reghdfe(d: pd.DataFrame, xs: list[str]) -> SimpleNamespace:
+def _lsdv_reghdfe(d: pd.DataFrame, xs: list[str], clusters: np.ndarray | None = None) -> SimpleNamespace:
     """Independent NumPy: two-way LSDV with dummies, cluster-by-region sandwich with reghdfe's factor."""
     regions = pd.factorize(d.Region)[0]
+    groups = regions if clusters is None else pd.factorize(clusters)[0]
     years = pd.factorize(d.Year)[0]
     R, T = regions.max() + 1, years.max() + 1
     D = np.zeros((len(d), R + T - 1))
@@ -115,8 +116,9 @@ def _lsdv_reghdfe(d: pd.DataFrame, xs: list[str]) -> SimpleNamespace:
     # FWL: the slopes' sandwich uses X residualised on the dummies.
     Xt = d[xs].to_numpy() - D @ np.linalg.lstsq(D, d[xs].to_numpy(), rcond=None)[0]
     bread = np.linalg.inv(Xt.T @ Xt)
-    meat = sum(np.outer(Xt[regions == g].T @ e[regions == g], Xt[regions == g].T @ e[regions == g]) for g in range(R))
-    N, K, G = len(d), len(xs) + (T - 1) + 1, R  # + the constant
+    G = groups.max() + 1
+    meat = sum(np.outer(Xt[groups == g].T @ e[groups == g], Xt[groups == g].T @ e[groups == g]) for g in range(G))
+    N, K = len(d), len(xs) + (T - 1) + 1  # + the constant; the region effects are nested in the clusters
     V = bread @ meat @ bread * G / (G - 1) * (N - 1) / (N - K)
     yt = d.y.to_numpy() - D @ np.linalg.lstsq(D, d.y.to_numpy(), rcond=None)[0]  # y net of both effects
     b = beta[: len(xs)]
@@ -299,3 +301,18 @@ def test_baseline_table_adds_terms_step_by_step_with_fe_rows():
     assert t.loc[("Within R-squared", "")].tolist()[:2] == ["", ""]
     assert t.loc[("Within R-squared", "")].iloc[2] == f"{cols[2].rsquared_within:.4f}"
     assert t.loc[("x2", "coef")].iloc[0] == "" and t.loc[("Observations", "")].tolist() == ["3000"] * 3
+
+
+def test_clusters_coarser_than_regions_nest_the_region_effects():
+    """Cities clustered by province: the city effects are nested in the clusters and count 0 in K."""
+    rng = np.random.default_rng(12)
+    rows = [(f"P{p}C{c}", y) for p in range(14) for c in range(3) for y in range(2015, 2021)]
+    d = pd.DataFrame(rows, columns=["Region", "Year"])
+    d["province"] = d.Region.str.split("C").str[0]
+    d["x1"] = rng.normal(size=len(d))
+    d["y"] = 0.7 * d.x1 + rng.normal(size=len(d))
+    r = panel_ols(d.y, d[["x1"]], d.Region, d.Year, effects="twoway", cov="cluster", cluster=d.province)
+    ref = _lsdv_reghdfe(d, ["x1"], clusters=d.province.to_numpy())
+    np.testing.assert_allclose(r.bse["x1"], ref.se[0], rtol=1e-10)
+    assert r.n_clusters == 14 and r.cluster_name == "province" and r.df_resid == 13
+    assert r.absorbed.loc["Region", "Nested"] and r.absorbed.loc["Region", "Num. Coefs"] == 0
