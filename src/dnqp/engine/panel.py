@@ -35,6 +35,7 @@ __all__ = [
     "REGION",
     "YEAR",
     "PanelEntropyResult",
+    "PanelImputed",
     "PanelIndexTables",
     "panel_entropy",
     "panel_frame",
