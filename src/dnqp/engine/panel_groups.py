@@ -22,14 +22,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DnqpError, ModelError, SettingsError
+from .settings import REGISTRY
 from .panel_regression import PanelOLSResult, panel_model_table, panel_ols
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_REPS", "INTERACT", "InteractionTest", "PermutationTest", "GroupHeterogeneity",
            "group_heterogeneity", "fe_coefficients"]
 
-DEFAULT_SEED = 20260101
-DEFAULT_REPS = 1000
-INTERACT = ("all", "variable")
+DEFAULT_SEED = REGISTRY["permutation_seed"].read(None)  # the Settings defaults: one declaration
+DEFAULT_REPS = REGISTRY["permutation_reps"].read(None)
+INTERACT = REGISTRY["interact"].choices
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,9 @@ import pandas as pd
 from ..errors import CollinearityError, DataError, ModelError, SettingsError
 from .panel import REGION, YEAR, panel_frame
 from .prepare import row_label
-from .regression import CONS, STARS, OLSResult, _check_collinearity, describe, model_table, stars, t_pvalue, vif
+from .settings import REGISTRY
+from .regression import CONS, STARS, OLSResult, _check_collinearity, describe, stars, t_pvalue, vif
+from .tables import model_table
 
 __all__ = [
     "EFFECTS",
@@ -56,9 +58,9 @@ __all__ = [
     "small_sample_scale",
 ]
 
-EFFECTS = ("twoway", "region", "none")
+EFFECTS = REGISTRY["effects"].choices
 PANEL_COV = ("nonrobust", "robust", "cluster")
-PANEL_CONVENTIONS = ("reghdfe", "xtreg")
+PANEL_CONVENTIONS = REGISTRY["panel_convention"].choices
 #: Below this many clusters, clustered standard errors are unreliable (a warning, not an error).
 MIN_CLUSTERS = 10
 
