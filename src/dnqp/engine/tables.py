@@ -39,6 +39,16 @@ TITLES = {
     "vif": "Table 5  Multicollinearity test (VIF)",
     "baseline": "Table 6  Baseline regression: {depvar}",
     "heterogeneity": "Table 7  Heterogeneity: {depvar} on each sub-index",
+    # panel studies (regions × years)
+    "weights_by_year": "Table 1  Entropy weights by year",
+    "dimension_weights_by_year": "Table 2  Dimension weights by year",
+    "panel_index": "Table 3  {index_label} index by region and year",
+    "group_means": "Table 3b  Mean {index_label} index by region group and year",
+    "panel_ranks": "Table 3c  Rank of each region by year",
+    "panel_index_long": "Table 3d  {index_label} index and sub-indices by region-year",
+    "panel_baseline": "Table 6  Baseline panel regression: {depvar}",
+    "group_heterogeneity": "Table 8  Heterogeneity by region group: {depvar}",
+    "group_tests": "Table 9  Tests of coefficient equality between region groups",
 }
 
 

@@ -48,7 +48,7 @@ def _grid(sheet) -> list[list]:
 def read_grids(book) -> dict[str, list[list]]:
     """The input sheets of the template (those present), sheet name → 2-D list from A1."""
     present = {s.name: s for s in book.sheets}
-    return {name: _grid(present[name]) for name in schema.INPUT_SHEETS if name in present}
+    return {name: _grid(present[name]) for name in schema.PANEL_INPUT_SHEETS if name in present}  # + Regions
 
 
 def is_owned(sheet) -> bool:
