@@ -100,7 +100,7 @@ def _index_blocks(r: PanelStudyResult) -> list[Block]:
         blocks.append(_frame_block("group_means", title("group_means", index_label=s.index_label), gm, "Group",
                                    {c: "0.0000" for c in gm.columns},
                                    notes=["Mean index of the group's regions present in each year."]))
-    ranks = t.ranks.set_axis([str(y) for y in years], axis=1)
+    ranks = t.ranks.astype(float).set_axis([str(y) for y in years], axis=1)  # an absent region-year: blank
     blocks.append(_frame_block("panel_ranks", title("panel_ranks"), ranks, "Region", {c: "0" for c in ranks.columns},
                                notes=["1 = highest index in the year; ties share the lowest rank."]))
     return blocks
