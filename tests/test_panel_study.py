@@ -453,3 +453,16 @@ def test_time_series_workbook_still_reads_as_before(sample_xlsx):
     assert isinstance(r, StudyResult) and r.baseline.nobs == 15
     log = result_blocks(r)["Log"][0]
     assert "effects" not in [row[0] for row in log.body]  # panel-only settings stay out of a time series' Log
+
+
+def test_run_study_dispatches_on_panel_data():
+    import dnqp
+    from dnqp.engine.panel_sample import load_panel_sample
+
+    s = load_panel_sample()
+    r = dnqp.run_study(s["indicators"], s["data"], s["variables"], s["model"], {"permutation_reps": 0},
+                       regions=s["regions"])
+    assert isinstance(r, dnqp.PanelStudyResult) and r.main.nobs == 372 and r.groups.permutations == ()
+    flat = s["data"].reset_index()  # Region and Year as columns: a panel too
+    r2 = dnqp.run_study(s["indicators"], flat, s["variables"].reset_index(), s["model"], {"group_test": "no"})
+    assert r2.groups is None and r2.main.params["DNQP"] == pytest.approx(r.main.params["DNQP"], rel=1e-12)
