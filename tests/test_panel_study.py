@@ -466,3 +466,21 @@ def test_run_study_dispatches_on_panel_data():
     flat = s["data"].reset_index()  # Region and Year as columns: a panel too
     r2 = dnqp.run_study(s["indicators"], flat, s["variables"].reset_index(), s["model"], {"group_test": "no"})
     assert r2.groups is None and r2.main.params["DNQP"] == pytest.approx(r.main.params["DNQP"], rel=1e-12)
+
+
+def test_a_column_blank_for_a_whole_region_is_named_at_its_cells():
+    grids = _generated()
+    for i in _rows(grids, "Data", "R02"):
+        grids["Data"][i][3] = None  # A2
+    rows = _rows(grids, "Data", "R02")
+    assert f"Data!D{rows[0] + 1}:D{rows[-1] + 1} (indicator A2, region R02): no value in any year, so it cannot be " \
+           "imputed within the region: type the values" in _problems(grids)
+    blank = _problems(panel_template_grids(sample=False))  # the blank template: one problem per column
+    assert len(blank) == 16 and blank[0] == "Data!C2:C373 (indicator A1): the column has no values at all"
+
+
+def test_panel_manuscripts_are_refused_in_one_line(tmp_path, capsys):
+    code = main(["run", "-q", str(ROOT / "templates" / "dnqp_panel_sample.xlsx"), "-o", str(tmp_path / "r.xlsx"),
+                 "--latex"])
+    assert code == 2 and "the LaTeX (--latex) manuscript covers time-series studies" in capsys.readouterr().err
+    assert not (tmp_path / "r.xlsx").exists()

@@ -270,6 +270,27 @@ def _gaps(frames: Mapping[str, pd.DataFrame], cells: dict, problems: list[Proble
                                         "is missing and impute = none: type it, or choose mean or linear in Settings"))
 
 
+def _empty_in_region(frames: Mapping[str, tuple[pd.DataFrame, _Table]], cells: dict, what: Mapping[str, str],
+                     problems: list[Problem]) -> None:
+    """A column with no value at all (once, at its range), or none in any year of a region (it cannot be
+    imputed within the region: at that region's cells)."""
+    for sheet, (frame, table) in frames.items():
+        if frame.empty:
+            continue
+        blank = [c for c in frame.columns if frame[c].isna().all()]
+        for col in blank:
+            problems.append(Problem(table.column_range(table.col(col)), f"({what[sheet]} {col}): the column has no "
+                                    "values at all"))
+        empty = frame.drop(columns=blank).isna().groupby(level=0, sort=False).all()
+        for region, row in empty.iterrows():
+            for col in empty.columns[row.to_numpy(dtype=bool)]:
+                keys = [k for k in frame.index if k[0] == region]
+                first, last = cells[(sheet, keys[0], col)], cells[(sheet, keys[-1], col)]
+                span = first if first == last else f"{first}:{last.split('!')[1]}"
+                problems.append(Problem(span, f"({what[sheet]} {col}, region {region}): no value in any year, so it "
+                                        "cannot be imputed within the region: type the values"))
+
+
 def _design(data: pd.DataFrame, data_t: _Table) -> tuple[str, list[str]]:
     regions = list(dict.fromkeys(data.index.get_level_values(0)))
     years = sorted(set(data.index.get_level_values(1)))
@@ -329,6 +350,9 @@ def parse_panel(grids, tables: Sequence, notes: list[str]) -> PanelStudyInputs:
                  problems, notes)
     if settings.impute == "none":
         _gaps({"Data": data, "Variables": variables}, cells, problems)
+    else:
+        _empty_in_region({"Data": (data, data_t), "Variables": (variables, var_t)}, cells,
+                         {"Data": "indicator", "Variables": "variable"}, problems)
     if problems:
         raise InputError(problems)
     design, design_notes = _design(data, data_t)
