@@ -10,7 +10,7 @@ ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.en
                   "dnqp.workbook.latex", "dnqp.workbook.figures",
                   "dnqp.engine.settings", "dnqp.engine.cells", "dnqp.engine.tables", "dnqp.engine.checks",
                   "dnqp.engine.panel", "dnqp.engine.panel_regression", "dnqp.engine.panel_groups",
-                  "dnqp.engine.panel_sample"]
+                  "dnqp.engine.panel_sample", "dnqp.engine.panel_study"]
 
 
 @pytest.mark.parametrize("name", ENGINE_MODULES)

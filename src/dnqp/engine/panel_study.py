@@ -306,9 +306,7 @@ def run_panel_study(
         group_models = _models([groups.subsamples[g] for g in groups.groups], [str(g) for g in groups.groups],
                                settings.stars)
 
-    tables = panel_index_tables(index[index_label], sub,
-                                group_map.reindex(list(index.index.get_level_values(0).unique()))
-                                if given else None)
+    tables = panel_index_tables(index[index_label], sub, group_map if given else None)  # groups in Regions' order
     imputed = pd.concat([ent.imputed.assign(table="Data"), var_imp.cells.assign(table="Variables")],
                         ignore_index=True)[["table", REGION, YEAR, "column", "value"]]
     for _, c in imputed.iterrows():
