@@ -484,3 +484,14 @@ def test_panel_manuscripts_are_refused_in_one_line(tmp_path, capsys):
                  "--latex"])
     assert code == 2 and "the LaTeX (--latex) manuscript covers time-series studies" in capsys.readouterr().err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_f_is_blank_when_clusters_are_fewer_than_the_slopes():
+    """Northeast has 3 regions (3 clusters) and 6 slopes: the clustered covariance has rank ≤ 2, so Stata's
+    reghdfe prints F(6, 2) = . (missing); Central's 6 clusters give rank ≤ 5 < 6 too."""
+    from dnqp.workbook.xlsx import read_workbook
+
+    r = read_workbook(ROOT / "templates" / "dnqp_panel_sample.xlsx").run()
+    f = {g: m.fvalue for g, m in zip(r.groups.groups, r.group_models.results)}
+    assert np.isnan(f["Northeast"]) and np.isnan(f["Central"]) and f["East"] > 0 and f["West"] > 0
+    assert any("group Northeast: F is not reported: 3 clusters" in w for w in r.warnings)

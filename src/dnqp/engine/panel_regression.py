@@ -491,10 +491,15 @@ def panel_ols(
     tv = b.to_numpy() / se
     slopes = V.loc[names, names].to_numpy()
     bs = b[names].to_numpy()
-    try:
-        fvalue = float(bs @ np.linalg.solve(slopes, bs) / ks)
-    except np.linalg.LinAlgError:
+    if cov_type == "cluster" and n_clusters - 1 < ks:  # the clustered covariance has rank ≤ G − 1 < K
         fvalue = float("nan")
+        notes.append(f"F is not reported: {n_clusters} clusters give the covariance of the {ks} slopes a rank of at "
+                     f"most {n_clusters - 1}, as Stata leaves it missing")
+    else:
+        try:
+            fvalue = float(bs @ np.linalg.solve(slopes, bs) / ks)
+        except np.linalg.LinAlgError:
+            fvalue = float("nan")
     from scipy.special import fdtrc
 
     f_p = float(fdtrc(ks, df_t, fvalue)) if np.isfinite(fvalue) else float("nan")
