@@ -495,3 +495,16 @@ def test_f_is_blank_when_clusters_are_fewer_than_the_slopes():
     f = {g: m.fvalue for g, m in zip(r.groups.groups, r.group_models.results)}
     assert np.isnan(f["Northeast"]) and np.isnan(f["Central"]) and f["East"] > 0 and f["West"] > 0
     assert any("group Northeast: F is not reported: 3 clusters" in w for w in r.warnings)
+
+
+def test_region_tables_follow_the_regions_sheet():
+    from dnqp.workbook.xlsx import read_workbook
+
+    r = read_workbook(ROOT / "templates" / "dnqp_panel_sample.xlsx").run()
+    wb = openpyxl.load_workbook(ROOT / "templates" / "dnqp_panel_sample.xlsx")
+    listed = [row[0].value for row in wb["Regions"].iter_rows(min_row=2)]
+    assert list(r.index_tables.wide.index) == listed == list(r.index_tables.ranks.index)
+    assert listed[:2] == ["Beijing", "Tianjin"] and listed[-1] == "Heilongjiang"
+    # Ranks recomputed from the wide table: 1 = the year's highest index.
+    year = r.index_tables.wide[2020]
+    assert r.index_tables.ranks.loc[year.idxmax(), 2020] == 1 and r.index_tables.ranks.loc[year.idxmin(), 2020] == 31

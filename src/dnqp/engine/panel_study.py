@@ -18,6 +18,7 @@ are refused, naming the setting.
 from __future__ import annotations
 
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -307,6 +308,10 @@ def run_panel_study(
                                settings.stars)
 
     tables = panel_index_tables(index[index_label], sub, group_map if given else None)  # groups in Regions' order
+    typed = list(dict.fromkeys(str(r).strip() for r in data.index.get_level_values(0)))  # as the Data sheet lists
+    order = [r for r in (list(group_map.index) if given else []) if r in set(typed)]
+    order += [r for r in typed if r not in set(order)]  # the Regions table's order first (e.g. East to Northeast)
+    tables = dataclasses.replace(tables, wide=tables.wide.reindex(order), ranks=tables.ranks.reindex(order))
     imputed = pd.concat([ent.imputed.assign(table="Data"), var_imp.cells.assign(table="Variables")],
                         ignore_index=True)[["table", REGION, YEAR, "column", "value"]]
     for _, c in imputed.iterrows():
