@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..errors import ConstantIndicatorError, DataError, DnqpError, SettingsError
 from .entropy import CONVENTIONS, EntropyResult, entropy_weights
+from .settings import REGISTRY
 from .prepare import IMPUTE_METHODS, MAX_MAGNITUDE, as_numeric, check_labels, row_label
 
 __all__ = [
@@ -44,7 +45,7 @@ __all__ = [
     "stata_slip_entropy",
 ]
 
-PANEL_ENTROPY = ("global", "by_year")
+PANEL_ENTROPY = REGISTRY["panel_entropy"].choices
 REGION, YEAR = "Region", "Year"
 
 

@@ -55,6 +55,7 @@ KINDS = {
     "number": Kind("number", "float", "A number."),
     "lags": Kind("whole number or blank", "int | None", "A whole number of lags, or blank for the rule of thumb."),
     "text": Kind("text", "str", ""),
+    "count": Kind("whole number", "int", "A whole number ≥ 0."),
 }
 #: Groups of settings, in the order the Settings sheet shows them.
 GROUPS = ("index", "regression", "output")
@@ -184,6 +185,10 @@ class Setting:
             if not (x.is_integer() and x >= 0):
                 raise SettingsError(f"setting {self.name} = {shown(value)} is not a whole number of lags (or blank)")
             return int(x)
+        if self.kind == "count":
+            if not (x.is_integer() and x >= 0):
+                raise SettingsError(f"setting {self.name} = {shown(value)} is not a whole number ≥ 0")
+            return int(x)
         if self.minimum is not None and x < self.minimum:
             raise SettingsError(f"setting {self.name} = {shown(value)} must be ≥ {shown(self.minimum)}")
         return x
@@ -244,6 +249,51 @@ REGISTRY: dict[str, Setting] = {s.name: s for s in (
     Setting("index_label", "text", "DNQP",
             "Name of the composite index in the tables",
             "综合指数在各表中的名称", group="output", noun="index label"),
+    # ---- panel studies only (Region × Year): the panel template's Settings sheet shows these too ----
+    Setting("panel_entropy", "choice", "global",
+            "Panel entropy: global (pool all region-years, k = 1/ln(N·T): scores comparable across years) or "
+            "by_year (weights within each year: scores comparable within a year only)",
+            "面板熵值法：global 全局熵值法（所有地区-年份合并，k = 1/ln(N·T)，各年得分可比），或 by_year "
+            "逐年计算权重（得分仅在同一年内可比）",
+            choices=("global", "by_year"), applies="panel", noun="panel entropy"),
+    Setting("effects", "choice", "twoway",
+            "Fixed effects of the panel regressions: twoway (region and year, default), region, or none "
+            "(pooled OLS)",
+            "面板回归的固定效应：twoway 地区与年份双向固定效应（默认）、region 仅地区固定效应，或 none "
+            "不设固定效应（混合 OLS）",
+            choices=("twoway", "region", "none"), group="regression", applies="panel", noun="fixed effects",
+            aliases={"two-way": "twoway", "both": "twoway", "fe": "region", "pooled": "none", "ols": "none"}),
+    Setting("cluster", "choice", "region",
+            "Panel standard errors: region = clustered by region (reghdfe vce(cluster id)); none = by cov: "
+            "nonrobust (conventional) or HC1 (xtreg robust); HC3 and HAC are not offered for panels",
+            "面板标准误：region 按地区聚类（reghdfe vce(cluster id)）；none 则按 cov：nonrobust 普通标准误，"
+            "或 HC1（xtreg 的 robust）；面板不提供 HC3 与 HAC",
+            choices=("region", "none"), group="regression", applies="panel", noun="cluster"),
+    Setting("panel_convention", "choice", "reghdfe",
+            "Whose sample: reghdfe (singleton regions dropped and reported, default) or xtreg (kept)",
+            "样本口径：reghdfe（剔除并报告单例地区，默认）或 xtreg（保留）",
+            choices=("reghdfe", "xtreg"), group="regression", applies="panel", noun="panel convention"),
+    Setting("group_test", "choice", "auto",
+            "Heterogeneity by region group: auto (when the Regions table gives groups), yes (required), no",
+            "按地区分组的异质性分析：auto（Regions 表给出分组时进行）、yes（必须进行）、no（不进行）",
+            choices=("auto", "yes", "no"), group="regression", applies="panel", noun="group test"),
+    Setting("group_variable", "text", "index",
+            "Regressor whose coefficient is compared across groups: index (the composite index) or a "
+            "regressor's label",
+            "在各组间比较其系数的解释变量：index（综合指数）或某个解释变量的标签",
+            group="regression", applies="panel", noun="group variable"),
+    Setting("interact", "choice", "all",
+            "Interaction (Chow-type) test: all regressors × group, or only the group variable × group",
+            "交互项（Chow 型）检验：all 全部解释变量与分组交互，或 variable 仅分组变量与分组交互",
+            choices=("all", "variable"), group="regression", applies="panel", noun="interaction"),
+    Setting("permutation_reps", "count", 1000,
+            "Replications of Fisher's permutation test of the coefficient difference (as bdiff; 0 = skip)",
+            "系数差异 Fisher 置换检验的重复次数（同 Stata bdiff；0 表示不做）",
+            group="regression", applies="panel", noun="permutation replications"),
+    Setting("permutation_seed", "count", 20260101,
+            "Seed of the permutation test (fixed and logged, so the p-value can be reproduced)",
+            "置换检验的随机数种子（固定并记录，结果可复现）",
+            group="regression", applies="panel", noun="permutation seed"),
 )}
 
 

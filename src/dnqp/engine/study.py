@@ -158,6 +158,7 @@ def run_study(
     settings: Settings | Mapping | None = None,
     *,
     dimension_labels: Mapping[str, str] | None = None,
+    regions: pd.DataFrame | Mapping | None = None,
 ) -> StudyResult:
     """Run the study end to end and return every table.
 
@@ -178,6 +179,10 @@ def run_study(
     dimension_labels : mapping, optional
         Short names of the sub-indices in the regressions (dimension → label, e.g. "Digital
         infrastructure construction" → "Infra"). Default: the dimension names.
+    regions : DataFrame or mapping, optional
+        A panel's Region → Group. Data keyed by (Region, Year) (a two-level index or a Region column) make
+        this a panel study: :func:`dnqp.engine.panel_study.run_panel_study` runs it and returns its
+        :class:`~dnqp.engine.panel_study.PanelStudyResult`.
 
     Examples
     --------
@@ -189,6 +194,11 @@ def run_study(
     >>> list(r.heterogeneity_table.columns)
     ['(1) Infra', '(2) Inno', '(3) Ind', '(4) Green']
     """
+    from .panel_study import is_panel, run_panel_study
+
+    if is_panel(pd.DataFrame(data)):
+        return run_panel_study(indicators, data, variables, model, settings, regions=regions,
+                               dimension_labels=dimension_labels)
     if settings is None:
         settings = Settings()
     elif isinstance(settings, Mapping):

@@ -533,6 +533,10 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
     set_t = _read_table(grids, schema.SETTINGS, problems, notes)
     if problems:  # a missing sheet or header, a duplicate or blank header, a formula without a saved value:
         raise InputError(problems)  # what follows would only repeat it in other words
+    from .panel_grid import is_panel_table, parse_panel  # a Region column: a panel (regions × years)
+
+    if is_panel_table(data_t) or is_panel_table(var_t):
+        return parse_panel(grids, (ind_t, dim_t, data_t, var_t, model_t, set_t), notes)
 
     where: dict[str, str] = {}
     settings = _read_settings(set_t, problems, where)

@@ -146,7 +146,7 @@ def read_grids(path: str | os.PathLike) -> Grids:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
         sheets = {norm_key(s.sheet) for s in (schema.INDICATORS, schema.DATA, schema.VARIABLES, schema.MODEL,
-                                              schema.SETTINGS)}
+                                              schema.SETTINGS, schema.REGIONS)}
         wanted = [name for name in values.sheetnames if norm_key(name) in sheets]  # near misses too: named
         grids = Grids(tables=_tables(path))
         candidates: dict[str, list] = {}
