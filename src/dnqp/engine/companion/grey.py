@@ -10,12 +10,13 @@ import pandas as pd
 
 from ...errors import DataError, SettingsError
 from ..prepare import as_numeric
+from ..settings import REGISTRY
 from ._common import check_series, rank_desc, region_level, row_name, settings_choice
 
 __all__ = ["GreyResult", "grey_relation", "GREY_NORMALISATIONS"]
 
 #: ``"initial"``: each series divided by its first value; ``"mean"``: by its mean; ``"none"``: as given.
-GREY_NORMALISATIONS = ("initial", "mean", "none")
+GREY_NORMALISATIONS = REGISTRY["grey_normalise"].choices
 
 
 @dataclass(frozen=True)

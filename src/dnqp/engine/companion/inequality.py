@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SettingsError
+from ..settings import REGISTRY
 from ._common import region_level, row_name, settings_choice, year_level
 
 __all__ = ["DagumResult", "TheilResult", "DensityResult", "dagum_gini", "theil_index", "kernel_density",
            "pairwise_abs_sum", "cross_abs_sums", "KERNELS"]
 
 #: Kernels of :func:`kernel_density`, with statsmodels' names.
-KERNELS = {"gaussian": "gau", "epanechnikov": "epa"}
+KERNELS = dict(zip(REGISTRY["kde_kernel"].choices, ("gau", "epa")))
 
 
 # ------------------------------------------------------------------------------------------ sort-based sums
