@@ -227,6 +227,8 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
     ``inputs`` (a :class:`dnqp.workbook.grid.StudyInputs`) adds cell addresses and the cells read from text to
     the Log.
     """
+    from .companion_blocks import companion_blocks  # the companion sheets (issue 12), before the Log
+
     return {
         "Weights": _weights_blocks(result),
         "Index": [_index_block(result)],
@@ -234,6 +236,7 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
         "VIF": [_vif_block(result)],
         "Baseline": _baseline_blocks(result),
         "Heterogeneity": [_heterogeneity_block(result)],
+        **companion_blocks(result),
         "Log": _log_blocks(result, inputs),
     }
 
