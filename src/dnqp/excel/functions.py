@@ -290,3 +290,10 @@ def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label=CORE_ROW, he
 def DNQP_VERSION():  # noqa: N802
     """The version of dnqp that computes these formulas."""
     return __version__
+
+
+# The companion measures (issue 12) live in their own module; the catalogue lists them.
+from .functions_companion import *  # noqa: E402,F401,F403
+from .functions_companion import __all__ as _COMPANION  # noqa: E402
+
+__all__ += _COMPANION

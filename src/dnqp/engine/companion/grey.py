@@ -55,7 +55,7 @@ def _dimensionless(v: np.ndarray, index: pd.Index, names: Sequence, how: str,
                    groups: np.ndarray | None) -> np.ndarray:
     """Each column divided by its first value or its mean (within each region for a panel)."""
     if how == "none":
-        return v
+        return np.array(v, dtype=float)  # a copy: the caller works in place
     if groups is None:
         segments = [slice(None)]
     else:
@@ -147,7 +147,7 @@ def grey_relation(
         raise DataError(f"grey relational analysis needs at least 2 rows, got {len(series)}")
     x = as_numeric(series, what="series")
     v = x.to_numpy(dtype=float)
-    y = pd.to_numeric(reference, errors="coerce").to_numpy(dtype=float)
+    y = as_numeric(reference.rename(ref_name).to_frame(), what="series").iloc[:, 0].to_numpy(dtype=float)
     check_series(y, x.index, ref_name)
     for j, c in enumerate(x.columns):
         check_series(v[:, j], x.index, c)
