@@ -96,7 +96,9 @@ def _cell_errors(func):
 
 
 #: Arguments that are ranges: they always arrive as 2-D lists (a 1×1 range too).
-RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls"})
+RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls",
+                    # the companion measures' (functions_companion)
+                    "U", "reference", "series", "values", "groups", "weights", "alpha"})
 
 
 def _args(*names, **docs):

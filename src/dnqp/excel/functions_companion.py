@@ -19,7 +19,7 @@ from ..engine.companion import (coupling_coordination, critic_weights, dagum_gin
 from ..engine.companion.weights import WEIGHT_METHODS
 from ..engine.settings import REGISTRY
 from ..errors import DataError
-from .functions import DOC, RANGES, _cell_errors
+from .functions import DOC, _args, _cell_errors
 
 __all__ = ["CRITIC_WEIGHTS", "TOPSIS", "COUPLING", "OBSTACLE", "GREY_RELATION", "DAGUM_GINI", "THEIL"]
 
@@ -41,22 +41,12 @@ _DOC = {
     "values": "The index: one column (one value per region), or Region | Year | value columns for a panel (one "
               "result per year); header row first.",
     "groups": "The group of each row of values (e.g. East, Central, West), one column, header first.",
+    "obstacle_dimensions": "Optional: the dimension of each indicator, in column order; adds each dimension's "
+                           "obstacle degree (the sum over its indicators).",
 }
-_RANGES = RANGES | {"U", "reference", "series", "values", "groups", "weights", "alpha"}
-
-
-def _args(*names, **docs):
-    """``@xw.arg`` for every argument, documented from :data:`_DOC` (or :data:`dnqp.excel.functions.DOC`)."""
-
-    def decorate(func):
-        for name in (*names, *docs):
-            options = {"ndim": 2} if name in _RANGES else {}
-            func = xw.arg(name, doc=docs.get(name, _DOC.get(name, DOC.get(name))), **options)(func)
-        return func
-
-    return decorate
-
-
+#: The arguments' documentation joins the catalogue's (:data:`dnqp.excel.functions.DOC`); GREY_RELATION's
+#: normalise and OBSTACLE's dimensions mean something else than the arguments of the same name.
+DOC.update({k: v for k, v in _DOC.items() if k not in ("grey_normalise", "obstacle_dimensions")})
 def _data_dirs(data, directions, header: bool) -> tuple[pd.DataFrame, list]:
     df = excel.frame(data, header=header)
     return df, excel.labels(directions, df.shape[1], header=header, what="directions")
@@ -158,7 +148,7 @@ def COUPLING(U, alpha=None, variant="classic", scaling="none", header=True):  # 
 
 
 @xw.func
-@_args("data", "directions", "dimensions", "weights", "top", "header")
+@_args("data", "directions", "weights", "top", "header", dimensions=_DOC["obstacle_dimensions"])
 @_cell_errors
 def OBSTACLE(data, directions, dimensions=None, weights=None, top=3, header=True):  # noqa: N802
     """Obstacle degree: Row | Obstacle 1 | O 1 | … the largest obstacles, then one column per dimension if given."""

@@ -122,7 +122,7 @@ def _alpha(alpha: Sequence | Mapping | pd.Series | None, systems: pd.Index) -> n
     for k, (s, v) in enumerate(zip(systems, raw)):
         try:
             a[k] = float(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise SettingsError(f"system {s}: α {v!r} is not a number") from None
         if not np.isfinite(a[k]) or a[k] < 0:
             raise SettingsError(f"system {s}: α {a[k]:g} must be a finite number ≥ 0")
@@ -191,7 +191,7 @@ def coupling_coordination(
     settings_choice(scaling, COUPLING_SCALINGS, "coupling scaling")
     try:
         lag_threshold = float(lag_threshold)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingsError(f"the lag threshold must be a number, got {lag_threshold!r}") from None
     if not isinstance(scores, pd.DataFrame):
         scores = pd.DataFrame(scores)

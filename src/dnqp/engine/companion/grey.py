@@ -124,7 +124,7 @@ def grey_relation(
     settings_choice(normalise, GREY_NORMALISATIONS, "grey normalisation")
     try:
         rho = float(rho)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingsError(f"ρ must be a number in (0, 1], got {rho!r}") from None
     if not (0.0 < rho <= 1.0):
         raise SettingsError(f"ρ must lie in (0, 1], got {rho:g}")

@@ -236,7 +236,7 @@ def combine_weights(
     else:
         try:
             lam = float(lam)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise SettingsError(f"λ must be a number in [0, 1], got {lam!r}") from None
         if not 0.0 <= lam <= 1.0:
             raise SettingsError(f"λ must lie in [0, 1], got {lam:g}")
