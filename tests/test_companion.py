@@ -2,7 +2,7 @@
 independent NumPy implementations of the published formulas written here, and hand-checked examples.
 
 The hand-checked examples (their arithmetic shown) are the docstring examples of ``dnqp.engine.companion``,
-run by :func:`test_docstring_examples`; ``docs/companion.md`` works the same examples through.
+run by :func:`test_docstring_examples`; ``docs/method.md`` §6 works the same examples through.
 """
 
 from __future__ import annotations
