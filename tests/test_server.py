@@ -360,3 +360,24 @@ def test_companion_functions_over_http(server):
     for name, (args, message) in bad.items():
         status, text = request(server + "/xlwings/custom-functions-call", fcall(name, *args))
         assert (status, text) == (400, message), name
+
+
+def test_run_analysis_writes_the_companion_sheets(server):
+    """With Settings' companions = topsis, coupling the ribbon's Run analysis adds their sheets before the Log,
+    with the engine's closeness."""
+    from dnqp.workbook.blocks import RESULT_SHEETS
+    from dnqp.workbook.grid import parse_grids
+
+    grids = template_grids(sample=True)
+    [row] = [r for r in grids["Settings"] if r[0] == "companions"]
+    row[1] = "topsis, coupling"
+    status, body = request(server + "/xlwings/custom-scripts-call/run_analysis", book_payload(grids))
+    assert status == 200, body
+    added = [a["args"][1] for a in body["actions"] if a["func"] == "addSheet"]
+    assert added == [schema.RESULT_PREFIX + s for s in (*RESULT_SHEETS[:-1], "TOPSIS", "Coupling", "Log")]
+    position = len(grids) + added.index(schema.RESULT_PREFIX + "TOPSIS")
+    values = [v for a in body["actions"] if a["sheet_position"] == position and a["func"] == "setValues"
+              for row in a["values"] for v in row]
+    closeness = parse_grids(grids).run().companions.topsis.closeness
+    for c in closeness:
+        assert any(isinstance(v, float) and v == pytest.approx(c, rel=1e-12) for v in values)

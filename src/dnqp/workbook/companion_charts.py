@@ -13,6 +13,8 @@ __all__ = ["draw_companion_charts"]
 _BANDS = ["#F4CCCC", "#F8D9CC", "#FCE5CD", "#FDEFCF", "#FFF9D1", "#F0F5D0", "#E0EFD4", "#D3EAD8", "#C6E4DC",
           "#B9DEE0"]
 _GRID = {"visible": True, "line": {"color": "#D9D9D9"}}
+#: Sheets longer than this many rows get their chart beside the tables rather than below them.
+_LONG = 45
 
 
 def _rows(r0: int, b: Block) -> tuple[int, int]:
@@ -87,7 +89,11 @@ def _density(wb, ws, name: str, r0: int, b: Block, anchor) -> None:
 
 
 def draw_companion_charts(wb, ws, name: str, by_key: dict[str, tuple[int, Block]], anchor) -> None:
-    """The chart of a companion sheet (``by_key``: block key → (first row, block)), at ``anchor``."""
+    """The chart of a companion sheet (``by_key``: block key → (first row, block)), at ``anchor``; beside the
+    tables instead when they are long (a panel's regions, the density curves), so it is seen first."""
+    rows = max(r0 + b.height for r0, b in by_key.values())
+    if rows > _LONG:
+        anchor = (0, max(b.width for _, b in by_key.values()) + 1)
     if "topsis_chart" in by_key:
         _topsis_regions(wb, ws, name, *by_key["topsis_chart"], anchor)
     elif "topsis" in by_key:
