@@ -272,3 +272,33 @@ def test_panel_charts_open_in_libreoffice(tmp_path):
 
 def test_empty_companions_are_falsy():
     assert not CompanionResults() and CompanionResults().measures == ()
+
+
+def test_the_shipped_panel_sample():
+    """The 31-province panel sample (NBS four regions) through panel_entropy, as a panel study gives it to
+    run_companions: Dagum's decomposition adds up, every year, and each group has its Gini."""
+    from dnqp.engine.panel import panel_entropy, panel_impute
+    from dnqp.engine.panel_sample import load_panel_sample
+
+    s = load_panel_sample()
+    data = panel_impute(s["data"]).data  # the indicator data as the study used them
+    ind = s["indicators"].set_index("Code")
+    ent = panel_entropy(s["data"], ind["Direction"].str.replace("−", "-"))
+    dims = ind["Dimension"]
+    index = pd.concat([ent.scores.rename("DNQP"), ent.subindices(dims.to_dict())], axis=1)
+    labels = list(dict.fromkeys(dims))
+    result = SimpleNamespace(
+        index=index, entropy=ent, indicators=ind, dependent="Upgrade",
+        dimension_weights=pd.DataFrame({"Label": labels}, index=labels),
+        analysis_data=np.log(s["variables"][["Upgrade"]]),
+        settings=Settings(companions="all"))
+    groups = dict(zip(s["regions"]["Region"], s["regions"]["Group"]))
+    c = run_companions(result, groups=groups, data=data)
+    assert c.measures == COMPANION_MEASURES
+    d = c.dagum.overall
+    np.testing.assert_allclose(d["G"], d["G_w"] + d["G_nb"] + d["G_t"], rtol=1e-12)
+    assert list(d.index) == list(range(2012, 2024)) and list(c.dagum.within.columns) == sorted(set(groups.values()))
+    t = c.theil.overall
+    np.testing.assert_allclose(t["T"], t["T_w"] + t["T_b"], rtol=1e-12)
+    assert c.topsis.closeness.between(0, 1).all() and c.coupling.degree.between(0, 1).all()
+    np.testing.assert_allclose(c.obstacle.obstacles.sum(axis=1), 1.0, rtol=1e-12)

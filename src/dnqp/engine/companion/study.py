@@ -196,6 +196,15 @@ def _rescaled(values: pd.Series) -> pd.Series:
     return pd.Series(z, index=values.index, name=values.name)
 
 
+def _aligned(frame, rows: pd.Index, what: str):
+    """``frame`` in the order of the index's ``rows`` (the same labels, perhaps sorted otherwise)."""
+    if frame.index.equals(rows):
+        return frame
+    if len(frame.index) == len(rows) and frame.index.isin(rows).all() and not frame.index.has_duplicates:
+        return frame.loc[rows]
+    raise DataError(f"{what} and the index do not have the same rows")
+
+
 def run_companions(result, settings: Settings | None = None, groups: Mapping | None = None, *,
                    data: pd.DataFrame | None = None) -> CompanionResults:
     """The companion measures that ``settings.companions`` lists, computed from a study's result.
@@ -243,9 +252,7 @@ def run_companions(result, settings: Settings | None = None, groups: Mapping | N
     else:
         options = dict(standardize=settings.standardize, shift=settings.shift, interval=settings.interval,
                        constant=settings.constant)
-    x = data[codes]
-    if not x.index.equals(index.index):
-        x = x.set_axis(index.index, axis=0)
+    x = _aligned(data[codes], index.index, "the indicator data")
     labels = dict(zip(result.dimension_weights.index, result.dimension_weights["Label"]))
     dimensions = {c: labels.get(d, d) for c, d in result.indicators["Dimension"].items() if c in codes}
     index_label = settings.index_label
@@ -280,11 +287,14 @@ def run_companions(result, settings: Settings | None = None, groups: Mapping | N
             if len(subs) < 2:
                 raise SettingsError(f"setting coupling_systems = 'subindices': the study has {len(subs)} "
                                     "dimension, and coupling needs at least 2 systems (use index-dependent)")
+            if not isinstance(ent.weights, pd.Series):
+                raise SettingsError("setting coupling_systems = 'subindices': the weights change by year (entropy "
+                                    "by year), so the sub-indices have no one scale; use index-dependent")
             # each system on its own scale [0, 1]: weights renormalised within each dimension
             z = standardize_data(x, dirs, method="the coupling coordination degree", **options).to_frame()
             u = composite_scores(z, ent.weights.reindex(z.columns), dimensions, convention="within").subindices
         else:
-            u = pd.concat([index[index_label], _rescaled(result.analysis_data[dep].set_axis(index.index))], axis=1)
+            u = pd.concat([index[index_label], _rescaled(_aligned(result.analysis_data[dep], index.index, dep))], axis=1)
         systems = tuple(str(c) for c in u.columns)
         alpha = _alpha(settings, list(systems))
         out["coupling"] = _under("coupling_alpha" if alpha is not None else "coupling_scaling", settings,
@@ -300,7 +310,7 @@ def run_companions(result, settings: Settings | None = None, groups: Mapping | N
         notes += list(out["obstacle"].warnings)
     if "grey" in wanted:
         series = index[subs] if settings.grey_series == "subindices" else x
-        reference = result.analysis_data[dep].set_axis(index.index)
+        reference = _aligned(result.analysis_data[dep], index.index, dep)
         out["grey"] = _under("grey_normalise", settings, lambda: _under("grey_rho", settings, lambda: grey_relation(
             reference, series, rho=settings.grey_rho, normalise=settings.grey_normalise)), (DataError,))
     values = index[index_label]
