@@ -230,6 +230,10 @@ def test_panel_measures():
         run_companions(result, Settings(companions="dagum"), data=data)
     c = run_companions(result, Settings(companions="all"), data=data)
     assert c.dagum is None and c.theil.within is None and any("Dagum" in n for n in c.notes)
+    flat = data.copy()
+    flat.loc[(slice(None), 2016), "A1"] = 5.0
+    with pytest.raises(SettingsError, match=r"^setting topsis_panel = 'year': indicator A1 is constant in 2016"):
+        run_companions(result, Settings(companions="topsis", topsis_panel="year"), data=flat)
     with pytest.raises(SettingsError, match=r"^setting kde_years = '1999': year 1999 is not in the data"):
         run_companions(result, Settings(companions="kde", kde_years="1999"), data=data)
 

@@ -276,10 +276,13 @@ def run_companions(result, settings: Settings | None = None, groups: Mapping | N
     if "topsis" in wanted:
         if options["standardize"] == "none" and settings.topsis_normalise == "vector" and data is ent.standardized:
             raise SettingsError("setting topsis_normalise = 'vector': the indicator data are needed (run the study)")
-        out["topsis"] = _under("topsis_normalise", settings, lambda: topsis(
-            x, dirs, weighting, normalise=settings.topsis_normalise,
-            panel=settings.topsis_panel if panel else "pooled", lam=lam, **options),
-            (SettingsError, DataError) if settings.topsis_normalise == "vector" else (SettingsError,))
+        mode = settings.topsis_panel if panel else "pooled"
+        # a data problem that only the option makes (negative data for vector, a year without variation for
+        # year) is reported at that option's cell
+        at = "topsis_normalise" if settings.topsis_normalise == "vector" or mode == "pooled" else "topsis_panel"
+        out["topsis"] = _under(at, settings, lambda: topsis(
+            x, dirs, weighting, normalise=settings.topsis_normalise, panel=mode, lam=lam, **options),
+            (SettingsError, DataError) if settings.topsis_normalise == "vector" or mode == "year" else (SettingsError,))
         notes += list(out["topsis"].warnings)
     systems: tuple[str, ...] = ()
     if "coupling" in wanted:
