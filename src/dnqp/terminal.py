@@ -9,7 +9,7 @@ import pandas as pd
 from .engine.study import StudyResult
 from .engine.tables import star_legend, title
 
-__all__ = ["print_study", "print_panel_study", "frame_to_rich"]
+__all__ = ["print_study", "print_panel_study", "print_companions", "frame_to_rich"]
 
 
 def _fmt(value, decimals: int) -> str:
@@ -84,6 +84,7 @@ def print_study(result: StudyResult, console=None) -> None:
     het = result.heterogeneity_model
     console.print(frame_to_rich(het.frame(), title("heterogeneity", depvar=b.depvar),
                                 caption=f"t statistics in parentheses ({het.cov_label} standard errors); {het.legend}"))
+    print_companions(result, console)
     for w in result.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
 
@@ -132,3 +133,36 @@ def print_panel_study(result, console=None) -> None:
                                             f" = 0): F({i.df_num}, {i.df_den:g}) = {i.fvalue:.2f}, p = {i.pvalue:.4f}"))
     for w in result.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
+
+
+#: Companion blocks left out of the terminal: a chart's data, the full obstacle matrix.
+_NOT_PRINTED = ("_chart", "obstacle_all")
+
+
+def _number_text(value, fmt: str | None) -> str:
+    if fmt and isinstance(value, int | float) and not isinstance(value, bool):
+        decimals = len(fmt.split(".")[1]) if "." in fmt else 0
+        return _fmt(value, decimals)
+    return "" if value is None else str(value)
+
+
+def print_companions(result: StudyResult, console=None) -> None:
+    """Print the companion measures' tables (issue 12), as their result sheets lay them out."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .workbook.companion_blocks import companion_blocks
+
+    console = console or Console()
+    for blocks in companion_blocks(result).values():
+        for b in blocks:
+            if b.key.endswith(_NOT_PRINTED):
+                continue
+            table = Table(title=b.title, caption="\n".join(b.notes) or None, title_justify="left",
+                          caption_justify="left")
+            for j, h in enumerate(b.header[0]):
+                table.add_column("" if h is None else str(h), justify="left" if j == 0 else "right",
+                                 style="bold" if j == 0 else None)
+            for row, fmts in zip(b.body, b.formats or [[None] * b.width] * len(b.body)):
+                table.add_row(*[_number_text(v, f) for v, f in zip(row, list(fmts) + [None] * len(row))])
+            console.print(table)

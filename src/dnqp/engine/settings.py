@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from ..errors import SettingsError
 from .cells import cell_text as _text, is_blank as _blank, shown
 
-__all__ = ["Setting", "REGISTRY", "KINDS", "GROUPS", "Settings", "from_cells", "settings_for", "cell_default"]
+__all__ = ["Setting", "REGISTRY", "KINDS", "GROUPS", "COMPANION_MEASURES", "PANEL_MEASURES", "Settings", "from_cells", "settings_for", "cell_default"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ KINDS = {
     "count": Kind("whole number", "int", "A whole number ≥ 0."),
 }
 #: Groups of settings, in the order the Settings sheet shows them.
-GROUPS = ("index", "regression", "output")
+GROUPS = ("index", "regression", "output", "companion")
 
 
 def _number(v) -> float | None:
@@ -194,6 +194,96 @@ class Setting:
         return x
 
 
+# ------------------------------------------------------------------------------ companion measures (issue 12)
+#: The companion measures a study can add (setting ``companions``), each one results sheet.
+COMPANION_MEASURES = ("weights", "topsis", "coupling", "obstacle", "grey", "dagum", "theil", "kde")
+#: Measures that need a panel: regions grouped (Dagum, Theil by group) or regions × years (kernel density).
+PANEL_MEASURES = ("dagum", "theil", "kde")
+_WEIGHTS = ("entropy", "critic", "critic-abs", "equal", "multiplicative", "additive")
+COMPANION_SETTINGS = (
+    Setting("companions", "text", "none",
+            "Companion measures, each a results sheet: none, all, or a list of "
+            + ", ".join(COMPANION_MEASURES) + " (dagum, theil, kde need a panel)",
+            "附加分析（每项一张结果表）：none 不做、all 全做，或列出 " + "、".join(COMPANION_MEASURES)
+            + "（dagum、theil、kde 需面板数据）",
+            group="companion", noun="companion list"),
+    Setting("companion_weights", "choice", "entropy",
+            "Weights of TOPSIS and the obstacle degree: entropy, critic, critic-abs (1 − |r|), equal, "
+            "multiplicative or additive (entropy combined with CRITIC)",
+            "TOPSIS 与障碍度所用权重：entropy 熵权、critic、critic-abs（1 − |r|）、equal 等权、"
+            "multiplicative 乘法组合或 additive 加法组合（熵权与 CRITIC 组合赋权）",
+            choices=_WEIGHTS, group="companion", noun="companion weights",
+            doc="entropy (default), critic, critic-abs (1 − |r|), equal, multiplicative or additive "
+                "(entropy combined with CRITIC)."),
+    Setting("combine_lambda", "number", 0.5,
+            "λ of the additive combination: w = λ·entropy + (1 − λ)·CRITIC, 0 ≤ λ ≤ 1",
+            "加法组合赋权的 λ：w = λ·熵权 + (1 − λ)·CRITIC 权重，0 ≤ λ ≤ 1",
+            group="companion", noun="λ", minimum=0,
+            doc="λ of the additive combination, w = λ·entropy + (1 − λ)·CRITIC (0.5)."),
+    Setting("topsis_normalise", "choice", "minmax",
+            "TOPSIS normalisation: minmax (the entropy step's z) or vector (x/√Σx², cost ideals reversed)",
+            "TOPSIS 规范化：minmax（熵权法的标准化值 z）或 vector（向量规范化 x/√Σx²，负向指标理想点取最小值）",
+            choices=("minmax", "vector"), group="companion", noun="TOPSIS normalisation",
+            doc="minmax (the entropy step's z; default) or vector (x/√Σx², cost ideals reversed)."),
+    Setting("topsis_panel", "choice", "pooled",
+            "Panel TOPSIS: pooled (one ideal over every region-year) or year (each year on its own)",
+            "面板 TOPSIS：pooled 全局理想解（所有地区-年份），或 year 逐年计算",
+            choices=("pooled", "year"), group="companion", applies="panel", noun="TOPSIS panel mode",
+            doc="pooled (one ideal over every row; default) or year (each year normalised and ranked alone)."),
+    Setting("coupling_systems", "choice", "subindices",
+            "Systems of the coupling coordination: subindices, or index-dependent (the index and the "
+            "dependent variable rescaled to [0, 1])",
+            "耦合协调的系统：subindices 各分指数，或 index-dependent（综合指数与被解释变量，后者极差化到 [0, 1]）",
+            choices=("subindices", "index-dependent"), group="companion", noun="coupling systems"),
+    Setting("coupling_variant", "choice", "classic",
+            "Coupling degree: classic C = n(ΠU)^(1/n)/ΣU, or revised (Wang Shujia et al. 2021)",
+            "耦合度：classic 传统公式 C = n(ΠU)^(1/n)/ΣU，或 revised（王淑佳等 2021 修正模型）",
+            choices=("classic", "revised"), group="companion", noun="coupling variant",
+            doc="classic C = n(ΠU)^(1/n)/ΣU (default) or revised (Wang Shujia et al. 2021)."),
+    Setting("coupling_scaling", "choice", "none",
+            "Scores U before coupling: none (as computed, in [0, 1]), minmax, or spssau ([0.01, 0.99])",
+            "耦合前的得分 U：none 原值（须在 [0, 1]）、minmax 极差化，或 spssau（区间化到 [0.01, 0.99]）",
+            choices=("none", "minmax", "spssau"), group="companion", noun="coupling scaling",
+            doc="none (U as given, within [0, 1]; default), minmax or spssau (each system to [0.01, 0.99])."),
+    Setting("coupling_alpha", "text", "equal",
+            "Weights α of T = Σ α·U, one per system in order (e.g. 0.5, 0.5), summing to 1; equal = 1/n",
+            "综合协调指数 T = Σ α·U 的系数 α，按系统顺序填写（如 0.5, 0.5），之和为 1；equal 为等权 1/n",
+            group="companion", noun="coupling α",
+            doc="Weights α of T = Σ α·U, one per system, summing to 1 (blank: equal, 1/n)."),
+    Setting("obstacle_top", "number", 3,
+            "How many of the largest obstacles each year (region-year) lists",
+            "每年（每个地区-年份）列出的最大障碍因子个数",
+            group="companion", noun="number of top obstacles", minimum=1),
+    Setting("grey_rho", "number", 0.5,
+            "Grey relational analysis: distinguishing coefficient ρ, 0 < ρ ≤ 1",
+            "灰色关联分析的分辨系数 ρ，0 < ρ ≤ 1",
+            group="companion", noun="ρ", minimum=0,
+            doc="Distinguishing coefficient ρ, 0 < ρ ≤ 1 (0.5)."),
+    Setting("grey_normalise", "choice", "mean",
+            "Grey relational analysis: series made dimensionless by the mean (a sub-index may start at 0), "
+            "the initial value, or none",
+            "灰色关联分析的无量纲化：mean 均值化（分指数首年可能为 0）、initial 初值化，或 none 不处理",
+            choices=("initial", "mean", "none"), group="companion", noun="grey normalisation",
+            doc="initial (divide by the first value; default), mean or none."),
+    Setting("grey_series", "choice", "subindices",
+            "Grey relational analysis of the dependent variable against the subindices or the indicators",
+            "灰色关联分析：以被解释变量为参考序列，比较序列为 subindices 各分指数或 indicators 各指标",
+            choices=("subindices", "indicators"), group="companion", noun="grey comparison series"),
+    Setting("kde_kernel", "choice", "gaussian",
+            "Kernel density of the index across regions: gaussian or epanechnikov kernel",
+            "综合指数的核密度估计：gaussian 高斯核或 epanechnikov 核",
+            choices=("gaussian", "epanechnikov"), group="companion", applies="panel", noun="kernel"),
+    Setting("kde_bandwidth", "text", "silverman",
+            "Kernel density bandwidth: silverman (rule of thumb) or a number > 0",
+            "核密度带宽：silverman 经验法则，或填写大于 0 的数值",
+            group="companion", applies="panel", noun="bandwidth"),
+    Setting("kde_years", "text", "all",
+            "Years whose kernel density is drawn: all, or a list such as 2012, 2018, 2024",
+            "绘制核密度曲线的年份：all 全部，或列出如 2012, 2018, 2024",
+            group="companion", applies="panel", noun="density years"),
+)
+
+
 _MINMAX = "minmax (paper, formula 4-1)"
 #: Every setting, in the Settings sheet's order.
 REGISTRY: dict[str, Setting] = {s.name: s for s in (
@@ -294,6 +384,7 @@ REGISTRY: dict[str, Setting] = {s.name: s for s in (
             "Seed of the permutation test (fixed and logged, so the p-value can be reproduced)",
             "置换检验的随机数种子（固定并记录，结果可复现）",
             group="regression", applies="panel", noun="permutation seed"),
+    *COMPANION_SETTINGS,
 )}
 
 

@@ -8,6 +8,7 @@ settings, and returns a frozen :class:`StudyResult` holding every table of the p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,7 @@ from .prepare import ImputeResult, impute, parse_direction, row_label, transform
 from .regression import OLSResult, describe_checked, fit_ols, vif_checked
 from .tables import CORE_ROW, ModelTable, build_model_table
 from .settings import Settings
+from .companion.study import CompanionResults, run_companions
 
 __all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
 
@@ -43,6 +45,8 @@ class StudyResult:
     heterogeneity_model: ModelTable
     imputed: pd.DataFrame
     warnings: tuple[str, ...] = field(default=())
+    #: The companion measures the ``companions`` setting asks for (issue 12; empty by default).
+    companions: CompanionResults = field(default_factory=CompanionResults)
 
     @property
     def heterogeneity_table(self) -> pd.DataFrame:
@@ -306,7 +310,7 @@ def run_study(
     for _, r in imputed.iterrows():
         notes.append(f"{r['table']}: {r['column']} in {row_label(r['row'])} was missing and imputed "
                      f"({settings.impute}) as {r['value']:.6g}")
-    return StudyResult(
+    result = StudyResult(
         settings=settings,
         indicators=ind,
         entropy=ent,
@@ -322,3 +326,7 @@ def run_study(
         imputed=imputed,
         warnings=tuple(notes),
     )
+    companions = run_companions(result, settings, data=ind_imp.data)
+    if not companions and not companions.notes:
+        return result
+    return dataclasses.replace(result, companions=companions, warnings=(*result.warnings, *companions.notes))

@@ -96,7 +96,9 @@ def _cell_errors(func):
 
 
 #: Arguments that are ranges: they always arrive as 2-D lists (a 1×1 range too).
-RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls"})
+RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls",
+                    # the companion measures' (functions_companion)
+                    "U", "reference", "series", "values", "groups", "weights", "alpha"})
 
 
 def _args(*names, **docs):
@@ -290,3 +292,10 @@ def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label=CORE_ROW, he
 def DNQP_VERSION():  # noqa: N802
     """The version of dnqp that computes these formulas."""
     return __version__
+
+
+# The companion measures (issue 12) live in their own module; the catalogue lists them.
+from .functions_companion import *  # noqa: E402,F401,F403
+from .functions_companion import __all__ as _COMPANION  # noqa: E402
+
+__all__ += _COMPANION

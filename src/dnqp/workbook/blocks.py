@@ -229,6 +229,8 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
     ``inputs`` (a :class:`dnqp.workbook.grid.StudyInputs`) adds cell addresses and the cells read from text to
     the Log. A panel study's result gets the panel sheets (:mod:`dnqp.workbook.panel_blocks`).
     """
+    from .companion_blocks import companion_blocks  # the companion sheets (issue 12), before the Log
+
     if not isinstance(result, StudyResult):
         from .panel_blocks import panel_result_blocks
 
@@ -240,6 +242,7 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
         "VIF": [_vif_block(result)],
         "Baseline": _baseline_blocks(result),
         "Heterogeneity": [_heterogeneity_block(result)],
+        **companion_blocks(result),
         "Log": _log_blocks(result, inputs),
     }
 
