@@ -508,3 +508,33 @@ def test_region_tables_follow_the_regions_sheet():
     # Ranks recomputed from the wide table: 1 = the year's highest index.
     year = r.index_tables.wide[2020]
     assert r.index_tables.ranks.loc[year.idxmax(), 2020] == 1 and r.index_tables.ranks.loc[year.idxmin(), 2020] == 31
+
+
+# --------------------------------------------------------------------------------------------- companions
+
+
+def test_companion_measures_of_a_panel_study(tmp_path):
+    """companions = all on a panel: every measure's sheet is written, and Dagum's Gini of the index per year
+    equals the published formula computed pair by pair here (Dagum 1997: G = ΣΣ|y_i − y_r| / (2 n² ȳ)), with
+    G = G_w + G_nb + G_t."""
+    grids = _generated()
+    _setting(grids, "companions", "all")
+    inputs = parse_grids(grids)
+    result = inputs.run()
+    assert set(result.companions.measures) == {"weights", "topsis", "coupling", "obstacle", "grey", "dagum",
+                                               "theil", "kde"}
+    sheets = result_blocks(result, inputs)
+    assert list(sheets)[-1] == "Log" and {"Dagum Gini", "Theil", "Kernel density", "TOPSIS"} <= set(sheets)
+    dagum = result.companions.dagum.overall
+    index = result.index[result.settings.index_label]
+    for year, y in index.groupby(level="Year"):
+        v = y.to_numpy()
+        gini = np.abs(v[:, None] - v[None, :]).sum() / (2 * len(v) ** 2 * v.mean())
+        row = dagum.loc[year]
+        assert row["G"] == pytest.approx(gini, rel=1e-12)
+        assert row["G_w"] + row["G_nb"] + row["G_t"] == pytest.approx(row["G"], rel=1e-12)
+    out = tmp_path / "r.xlsx"
+    from dnqp.workbook.xlsx import write_results
+
+    write_results(result, out, inputs)
+    assert "Kernel density" in openpyxl.load_workbook(out).sheetnames

@@ -131,6 +131,7 @@ def print_panel_study(result, console=None) -> None:
                                     {"Replications": 0, "Seed": 0},
                                     caption=f"interaction test ({', '.join(i.terms[:3])}{', …' if len(i.terms) > 3 else ''}"
                                             f" = 0): F({i.df_num}, {i.df_den:g}) = {i.fvalue:.2f}, p = {i.pvalue:.4f}"))
+    print_companions(result, console)
     for w in result.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
 

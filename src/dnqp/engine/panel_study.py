@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import DataError, SettingsError
+from .companion.study import CompanionResults, run_companions
 from .panel import REGION, YEAR, PanelEntropyResult, PanelIndexTables, panel_entropy, panel_impute, panel_index_tables
 from .panel_groups import GroupHeterogeneity, group_heterogeneity
 from .panel_regression import PanelOLSResult, panel_describe, panel_model_table, panel_ols, panel_vif
@@ -113,6 +114,8 @@ class PanelStudyResult:
     cov: str
     imputed: pd.DataFrame
     warnings: tuple[str, ...] = field(default=())
+    #: The companion measures the ``companions`` setting asks for (empty by default).
+    companions: CompanionResults = field(default_factory=CompanionResults)
 
     @property
     def main(self) -> PanelOLSResult:
@@ -319,8 +322,12 @@ def run_panel_study(
                      f"imputed ({settings.impute}, within the region) as {c['value']:.6g}")
     region_table = (group_map.rename_axis(REGION).reset_index() if group_map is not None
                     else pd.DataFrame({REGION: list(index.index.get_level_values(0).unique())}))
-    return PanelStudyResult(
+    result = PanelStudyResult(
         settings=settings, indicators=ind, entropy=ent, weights=weights, dimension_weights=dimension_weights,
         index=index, analysis_data=analysis, descriptives=descriptives, vif=vif_table, baseline=baseline,
         heterogeneity=heterogeneity, groups=groups, group_models=group_models, index_tables=tables,
         regions=region_table, cov=cov, imputed=imputed, warnings=tuple(notes))
+    companions = run_companions(result, settings, groups=group_map.to_dict() if given else None, data=ent.data)
+    if not companions and not companions.notes:
+        return result
+    return dataclasses.replace(result, companions=companions, warnings=(*result.warnings, *companions.notes))

@@ -207,6 +207,8 @@ def _version(pkg: str) -> str:
 
 def panel_result_blocks(result: PanelStudyResult, inputs=None) -> dict[str, list[Block]]:
     """Every result sheet of a panel study (:data:`PANEL_RESULT_SHEETS`) as its list of blocks."""
+    from .companion_blocks import companion_blocks
+
     return {
         "Weights": _weights_blocks(result),
         "Index": _index_blocks(result),
@@ -216,6 +218,7 @@ def panel_result_blocks(result: PanelStudyResult, inputs=None) -> dict[str, list
         "Baseline": [_baseline_block(result)],
         "Heterogeneity": [_heterogeneity_block(result)],
         "Groups": _group_blocks(result),
+        **companion_blocks(result),  # the companion sheets (issue 12), before the Log
         "Log": _log_blocks(result, inputs),
     }
 
