@@ -7,9 +7,8 @@ import math
 import pandas as pd
 
 from .engine.study import StudyResult
-from .engine.tables import star_legend, title
 
-__all__ = ["print_study", "frame_to_rich"]
+__all__ = ["print_study", "block_to_rich", "frame_to_rich"]
 
 
 def _fmt(value, decimals: int) -> str:
@@ -55,32 +54,43 @@ def frame_to_rich(df: pd.DataFrame, title: str, decimals: dict | int = 4, captio
     return table
 
 
-def print_study(result: StudyResult, console=None) -> None:
-    """Print the study's tables as the paper lays them out."""
+def block_to_rich(block):
+    """A rich Table of a result table (:class:`dnqp.workbook.blocks.Block`): its title, header, the body as
+    the results workbook shows it (through each cell's number format) and its notes as the caption."""
+    from rich.table import Table
+
+    from .workbook.manuscript import is_number
+    from .workbook.numfmt import format_value
+
+    width = block.width
+    first, *more = block.header or [[]]
+    table = Table(title=block.title, caption="\n".join(block.notes) or None, title_justify="left",
+                  caption_justify="left")
+    numeric = [any(j < len(r) and is_number(r[j]) for r in block.body) for j in range(width)]
+    for j in range(width):
+        head = first[j] if j < len(first) else None
+        table.add_column("" if head is None else str(head), justify="right" if j and numeric[j] else "left",
+                         style="bold" if j == 0 else None)
+    for row in more:
+        table.add_row(*["" if c is None else str(c) for c in [*row, *[None] * (width - len(row))]], style="bold")
+    for i, row in enumerate(block.body):
+        fmts = block.formats[i] if i < len(block.formats) else []
+        table.add_row(*[format_value(row[j] if j < len(row) else None, fmts[j] if j < len(fmts) else None)
+                        for j in range(width)])
+    return table
+
+
+def print_study(result: StudyResult, console=None, inputs=None) -> None:
+    """Print the study's tables as the results workbook shows them (every result sheet but the Log), labels in
+    the ``language`` setting, then the warnings."""
     from rich.console import Console
 
+    from .workbook.blocks import result_blocks
+
     console = console or Console()
-    s = result.settings
-    labels = result.dimension_weights["Label"]
-    weights = result.weights.drop(columns="Indicator").assign(Dimension=result.weights["Dimension"].map(labels))
-    console.print(frame_to_rich(weights, title("weights"), 6,
-                                caption=f"standardisation {s.standardize}, shift {s.shift:g}"))
-    console.print(frame_to_rich(result.dimension_weights, title("dimension_weights"), {"Indicators": 0, "Weight": 6}))
-    console.print(frame_to_rich(result.index, title("index", index_label=s.index_label), 6,
-                                caption=f"{s.convention} weights"))
-    console.print(frame_to_rich(result.descriptives, title("descriptives"),
-                                {"Obs": 0, "Mean": 3, "Std. Dev.": 3, "Min": 3, "Max": 3}))
-    console.print(frame_to_rich(result.vif, title("vif"), {"VIF": 2, "1/VIF": 6}))
-    b = result.baseline
-    base = b.table(levels=s.stars)
-    console.print(frame_to_rich(base, title("baseline", depvar=b.depvar), {"P>|t|": 4},
-                                caption=(f"{b.cov_label} standard errors; {star_legend(s.stars)}\n"
-                                         f"Observations {b.nobs}   R-squared {b.rsquared:.4f}   "
-                                         f"Adj R-squared {b.rsquared_adj:.4f}   F({int(b.df_model)}, "
-                                         f"{int(b.df_resid)}) = {b.fvalue:.2f}   Prob > F {b.f_pvalue:.4f}   "
-                                         f"Root MSE {b.rmse:.5g}")))
-    het = result.heterogeneity_model
-    console.print(frame_to_rich(het.frame(), title("heterogeneity", depvar=b.depvar),
-                                caption=f"t statistics in parentheses ({het.cov_label} standard errors); {het.legend}"))
+    for name, blocks in result_blocks(result, inputs).items():
+        if name != "Log":
+            for b in blocks:
+                console.print(block_to_rich(b))
     for w in result.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")

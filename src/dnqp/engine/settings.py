@@ -244,6 +244,13 @@ REGISTRY: dict[str, Setting] = {s.name: s for s in (
     Setting("index_label", "text", "DNQP",
             "Name of the composite index in the tables",
             "综合指数在各表中的名称", group="output", noun="index label"),
+    Setting("language", "choice", "en",
+            "Language of every table title, header, row label and note: en (English) or zh (Chinese); "
+            "your own labels are never translated",
+            "各表标题、表头、行标签和注释的语言：en 英文或 zh 中文；用户自己的标签不翻译",
+            choices=("en", "zh"), group="output", noun="language",
+            aliases={"english": "en", "英文": "en", "chinese": "zh", "cn": "zh", "中文": "zh", "zh-cn": "zh",
+                     "zh_cn": "zh"}),
 )}
 
 

@@ -212,4 +212,4 @@ def export_word(book: xw.Book) -> Path:
     out = word_path(book.fullname)
     inputs = parse_grids(read_grids(book))
     result = inputs.run()
-    return write_docx(result, out, inputs, language=getattr(result.settings, "language", "en"))
+    return write_docx(result, out, inputs)  # in the language setting

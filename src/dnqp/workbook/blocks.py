@@ -17,11 +17,12 @@ from importlib import metadata
 
 import numpy as np
 
+from ..engine.glossary import check_language, translate_block
 from ..engine.tables import ModelTable, TableRow, star_legend, title
 from ..engine.study import StudyResult
 
 __all__ = ["Block", "RESULT_SHEETS", "result_blocks", "result_sheets", "sheet_cells", "place", "star_format",
-           "PAREN_FORMAT", "paren_format"]
+           "PAREN_FORMAT", "paren_format", "user_labels", "in_language"]
 
 #: The result sheets, in order (the add-in writes them with :data:`dnqp.workbook.schema.RESULT_PREFIX`).
 RESULT_SHEETS = ("Weights", "Index", "Descriptives", "VIF", "Baseline", "Heterogeneity", "Log")
@@ -221,13 +222,15 @@ def _log_blocks(r: StudyResult, inputs) -> list[Block]:
     return blocks
 
 
-def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
+def result_blocks(result: StudyResult, inputs=None, language: str | None = None) -> dict[str, list[Block]]:
     """Every result sheet as its list of blocks (see :data:`RESULT_SHEETS`).
 
     ``inputs`` (a :class:`dnqp.workbook.grid.StudyInputs`) adds cell addresses and the cells read from text to
-    the Log.
+    the Log. ``language`` (default: the ``language`` setting) gives every title, header, row label and note in
+    English or Chinese (:func:`dnqp.engine.glossary.translate_block`); the user's labels
+    (:func:`user_labels`) and the sheet names stay as they are.
     """
-    return {
+    sheets = {
         "Weights": _weights_blocks(result),
         "Index": [_index_block(result)],
         "Descriptives": [_descriptives_block(result)],
@@ -236,6 +239,30 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
         "Heterogeneity": [_heterogeneity_block(result)],
         "Log": _log_blocks(result, inputs),
     }
+    return in_language(sheets, result, language)
+
+
+# -- the language of the labels: one place for every renderer (workbook, ribbon, terminal, Word, LaTeX) --
+
+def user_labels(result) -> frozenset[str]:
+    """The user's own labels in a result, never translated: indicator codes and names, dimension labels,
+    the index and sub-index labels, the variables and regressors."""
+    labels = {result.settings.index_label, result.dependent}
+    for values in (result.weights.index, result.weights["Indicator"], result.weights["Dimension"],
+                   result.dimension_weights.index, result.dimension_weights["Label"], result.index.columns,
+                   result.analysis_data.columns, result.descriptives.index,
+                   result.baseline.params.index.drop("_cons", errors="ignore")):
+        labels.update(str(v) for v in values if isinstance(v, str))
+    return frozenset(labels)
+
+
+def in_language(sheets: dict[str, list[Block]], result, language: str | None = None) -> dict[str, list[Block]]:
+    """``sheets`` with every block's fixed labels in ``language`` (default: the ``language`` setting)."""
+    language = check_language(language or getattr(result.settings, "language", "en"))
+    if language == "en":
+        return sheets
+    keep = user_labels(result)
+    return {name: [translate_block(b, language, keep) for b in blocks] for name, blocks in sheets.items()}
 
 
 def sheet_cells(blocks: list[Block]) -> tuple[list[list], list[tuple[int, int, str]]]:
