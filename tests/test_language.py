@@ -23,6 +23,8 @@ from dnqp.terminal import print_study
 from dnqp.workbook.blocks import result_blocks, user_labels
 from dnqp.workbook.manuscript import manuscript_tables
 
+from .xlbook import xw  # noqa: F401 - a fixture
+
 #: English labels the glossary changes (VIF, 1/VIF, Prob > F read the same in both languages).
 ENGLISH = {en for en, zh in GLOSSARY.items() if en != zh}
 _PATTERN = [re.compile("^" + re.escape(en).replace(r"\{0\}", ".+").replace(r"\{1\}", ".+") + "$") for en, _ in PATTERNS]
@@ -156,3 +158,20 @@ def test_an_unknown_language_is_refused_at_its_cell(sample_xlsx, tmp_path, capsy
     err = capsys.readouterr().err
     assert f"Settings!B{row}" in err and repr(typed) in err and "en, zh" in err
     assert len([line for line in err.splitlines() if "language" in line]) == 1
+
+
+def test_ribbon_sheets_in_chinese(xw):
+    from dnqp.workbook.template import template_grids
+
+    from .test_server import book_payload
+    from .xlbook import call
+
+    grids = template_grids(sample=True)
+    row = next(r for r in grids["Settings"] if r and r[0] == "language")
+    row[1] = "zh"
+    actions = call(xw, "run_analysis", book_payload(grids))
+    grids = [a["values"] for a in actions if a["func"] == "setValues"]
+    assert grids[-1][0][0] == "所用设置"  # the Log: setting values and read-as words are values, not labels
+    values = [v for g in grids[:-1] for r in g for v in r]
+    assert "表6  基准回归：lnUpgrade" in values and "标准误" in values
+    assert not [v for v in values if _english_left(v, user_labels(_study(language="zh")))]
