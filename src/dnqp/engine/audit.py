@@ -105,6 +105,8 @@ def parse_printed(cell, padded: bool = True) -> Printed | None:
     if isinstance(cell, bool):
         raise DataError(f"{cell!r} is not a number")
     if isinstance(cell, int | float):
+        if isinstance(cell, int) and abs(cell) > 2**1023:  # beyond a double (JSON allows 10**400)
+            raise DataError(f"{str(cell)[:12]}… is too large to be a number")
         if not math.isfinite(cell):
             return None
         text = repr(float(cell)) if isinstance(cell, float) else str(cell)

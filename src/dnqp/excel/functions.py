@@ -43,6 +43,7 @@ __all__ = [
     "DNQP_IMPUTE",
     "DNQP_TABLE",
     "DNQP_VERSION",
+    "DNQP_AUDIT",
 ]
 
 # Argument documentation, shared by the functions that take the same argument; an argument that is also a
@@ -290,3 +291,7 @@ def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label=CORE_ROW, he
 def DNQP_VERSION():  # noqa: N802
     """The version of dnqp that computes these formulas."""
     return __version__
+
+
+# Functions kept in their own modules (they use the helpers above), listed in the catalogue here.
+from .functions_audit import DNQP_AUDIT  # noqa: E402
