@@ -175,3 +175,20 @@ def test_ribbon_sheets_in_chinese(xw):
     values = [v for g in grids[:-1] for r in g for v in r]
     assert "表6  基准回归：lnUpgrade" in values and "标准误" in values
     assert not [v for v in values if _english_left(v, user_labels(_study(language="zh")))]
+
+
+def test_the_docs_show_the_glossary():
+    """docs/language.md holds the glossary as the code generates it (tools/glossary_page.py rewrites it)."""
+    import importlib.util
+    from pathlib import Path
+
+    from dnqp.engine.glossary import glossary_markdown
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("glossary_page", root / "tools" / "glossary_page.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    page = (root / "docs" / "language.md").read_text(encoding="utf-8")
+    assert tool.page_text(page) == page, "docs/language.md is stale: run tools/glossary_page.py"
+    assert glossary_markdown() in page and "| Std. Dev. | 标准差 |" in page
+    assert "| Baseline regression: {0} | 基准回归：{0} |" in page
