@@ -192,3 +192,24 @@ def test_the_docs_show_the_glossary():
     assert tool.page_text(page) == page, "docs/language.md is stale: run tools/glossary_page.py"
     assert glossary_markdown() in page and "| Std. Dev. | 标准差 |" in page
     assert "| Baseline regression: {0} | 基准回归：{0} |" in page
+
+
+def test_results_workbook_charts_in_chinese(tmp_path):
+    """The native charts' titles, axes and series names follow the language; the constant stays out of the
+    coefficient chart in zh as in en (its row is 常数项 there)."""
+    import zipfile
+
+    from dnqp.workbook.xlsx import write_results
+
+    texts = {}
+    for lang in ("en", "zh"):
+        out = write_results(_study(language=lang), tmp_path / f"{lang}.xlsx")
+        with zipfile.ZipFile(out) as z:
+            texts[lang] = "".join(z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/"))
+    for zh_text in ("各维度指标权重", "熵值法权重", "DNQP指数及分项指数，2010–2024", "系数及其95%置信区间（lnUpgrade）",
+                    "95%置信下限", "得分", "年份"):
+        assert zh_text in texts["zh"]
+    for en_text in ("Indicator weights by dimension", "Entropy weight", "Lower 95% bound", "Score"):
+        assert en_text in texts["en"] and en_text not in texts["zh"]
+    ranges = lambda t: re.findall(r"<c:f>('Baseline'![^<]+)</c:f>", t)  # noqa: E731
+    assert ranges(texts["zh"]) == ranges(texts["en"]) and ranges(texts["en"])  # same rows: _cons left out

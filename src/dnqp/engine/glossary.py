@@ -127,6 +127,11 @@ GLOSSARY: dict[str, str] = {
     "Weights by dimension": "各维度权重",
     "Coefficients with 95% confidence intervals": "系数及其95%置信区间",
     "Coefficient": "系数",
+    "Score": "得分",
+    "Entropy weight": "熵值法权重",
+    "Indicator weights by dimension": "各维度指标权重",
+    "Lower 95% bound": "95%置信下限",
+    "Upper 95% bound": "95%置信上限",
 }
 
 #: Labels with variable parts: English template → Chinese template ({0}, {1} the variable parts).
@@ -151,6 +156,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("t statistics in parentheses ({0} standard errors)", "括号内为t值（{0}标准误）"),
     ("platform {0}", "平台 {0}"),
     ("Coefficients of {0} with 95% confidence intervals", "{0}的系数及其95%置信区间"),
+    ("Coefficients with 95% confidence intervals ({0})", "系数及其95%置信区间（{0}）"),
+    ("{0} index and sub-indices, {1}", "{0}指数及分项指数，{1}"),
 )
 
 _COMPILED = [(re.compile("^" + re.escape(en).replace(r"\{0\}", "(.+?)").replace(r"\{1\}", "(.+?)") + "$"), en, zh)
