@@ -246,13 +246,20 @@ def result_blocks(result: StudyResult, inputs=None, language: str | None = None)
 
 def user_labels(result) -> frozenset[str]:
     """The user's own labels in a result, never translated: indicator codes and names, dimension labels,
-    the index and sub-index labels, the variables and regressors."""
-    labels = {result.settings.index_label, result.dependent}
-    for values in (result.weights.index, result.weights["Indicator"], result.weights["Dimension"],
-                   result.dimension_weights.index, result.dimension_weights["Label"], result.index.columns,
-                   result.analysis_data.columns, result.descriptives.index,
-                   result.baseline.params.index.drop("_cons", errors="ignore")):
-        labels.update(str(v) for v in values if isinstance(v, str))
+    the index and sub-index labels, the variables and regressors. A result without one of these tables (a
+    panel or companion study's) gives the labels of those it has."""
+    labels = {result.settings.index_label, getattr(getattr(result, "baseline", None), "depvar", None)}
+    frames = {"weights": ("index", "Indicator", "Dimension"), "dimension_weights": ("index", "Label"),
+              "index": ("columns",), "analysis_data": ("columns",), "descriptives": ("index",)}
+    for name, parts in frames.items():
+        df = getattr(result, name, None)
+        for part in parts if df is not None else ():
+            values = getattr(df, part) if part in ("index", "columns") else df.get(part, ())
+            labels.update(str(v) for v in values if isinstance(v, str))
+    params = getattr(getattr(result, "baseline", None), "params", None)
+    if params is not None:
+        labels.update(str(v) for v in params.index if isinstance(v, str) and v != "_cons")
+    labels.discard(None)
     return frozenset(labels)
 
 
