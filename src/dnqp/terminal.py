@@ -2,56 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
-import pandas as pd
-
 from .engine.study import StudyResult
 
-__all__ = ["print_study", "block_to_rich", "frame_to_rich"]
-
-
-def _fmt(value, decimals: int) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(x):
-        return ""
-    if x.is_integer() and abs(x) < 1e15 and decimals == 0:
-        return str(int(x))
-    return f"{x:.{decimals}f}"
-
-
-def frame_to_rich(df: pd.DataFrame, title: str, decimals: dict | int = 4, caption: str | None = None):
-    """A rich Table of ``df`` with its index as the first column."""
-    from rich.table import Table
-
-    table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
-    index_names = [n for n in (df.index.names or []) if n] or [""]
-    flat_index = isinstance(df.index, pd.MultiIndex)
-    table.add_column(str(index_names[0]) if not flat_index else "", style="bold")
-    for col in df.columns:
-        table.add_column(str(col), justify="right")
-    prev = None
-    for key, row in df.iterrows():
-        if flat_index:
-            label = "" if key[0] == prev else str(key[0])
-            prev = key[0]
-        else:
-            label = str(key)
-        cells = []
-        for col in df.columns:
-            d = decimals.get(col, 4) if isinstance(decimals, dict) else decimals
-            cells.append(_fmt(row[col], d))
-        table.add_row(label, *cells)
-    return table
+__all__ = ["print_study", "block_to_rich"]
 
 
 def block_to_rich(block):
