@@ -23,7 +23,7 @@ def block_to_rich(block):
     for j in range(width):
         head = first[j] if j < len(first) else None
         table.add_column("" if head is None else str(head), justify="right" if j and numeric[j] else "left",
-                         style="bold" if j == 0 else None)
+                         style="bold" if j == 0 else None, no_wrap=bool(j and numeric[j]))
     for row in more:
         table.add_row(*["" if c is None else str(c) for c in [*row, *[None] * (width - len(row))]], style="bold")
     for i, row in enumerate(block.body):
