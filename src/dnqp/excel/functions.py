@@ -293,5 +293,18 @@ def DNQP_VERSION():  # noqa: N802
     return __version__
 
 
-# Functions kept in their own modules (they use the helpers above), listed in the catalogue here.
-from .functions_audit import DNQP_AUDIT  # noqa: E402
+#: Functions kept in their own modules (they use the helpers above) → their module, listed in the catalogue
+#: (``__all__``) and loaded on first use (PEP 562), so either module may be imported first.
+SEPARATE = {"DNQP_AUDIT": "functions_audit"}
+
+
+def __getattr__(name: str):
+    if name in SEPARATE:
+        import importlib
+
+        return getattr(importlib.import_module(f".{SEPARATE[name]}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *SEPARATE])
