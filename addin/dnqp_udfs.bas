@@ -40,6 +40,19 @@ failed:
     DAGUM_GINI = Err.Description
 End Function
 
+Function DNQP_AUDIT(table, Optional strict, Optional stat)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        DNQP_AUDIT = XLPy.CallUDF("dnqp.udfs", "DNQP_AUDIT", Array(table, strict, stat), ActiveWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        DNQP_AUDIT = XLPy.CallUDF("dnqp.udfs", "DNQP_AUDIT", Array(table, strict, stat))
+        Exit Function
+    #End If
+failed:
+    DNQP_AUDIT = Err.Description
+End Function
+
 Function DNQP_DESCRIBE(data, Optional header)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed

@@ -368,8 +368,8 @@ def test_both_templates_have_the_same_analysis_formulas():
         assert blank[sheet].array_formulae == sample[sheet].array_formulae
 
 
-def test_readme_shows_the_shipped_formulas():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace(" ", "")
+def test_the_docs_show_the_shipped_formulas():
+    readme = (ROOT / "docs" / "template.md").read_text(encoding="utf-8").replace(" ", "")
     formulas_ = {f.key: f.shown for f in analysis_formulas(read_grids(SAMPLE))}
     for key in ("weights", "descriptives", "vif"):
         assert formulas_[key] in readme, key

@@ -173,10 +173,10 @@ def test_result_sheets_and_native_charts(study_all, tmp_path):
 def test_terminal_prints_the_companion_tables(study_all):
     from rich.console import Console
 
-    from dnqp.terminal import print_companions
+    from dnqp.terminal import print_study
 
     buf = io.StringIO()
-    print_companions(study_all, Console(file=buf, width=200))
+    print_study(study_all, Console(file=buf, width=200))
     text = buf.getvalue()
     for title in ("Weights by method", "TOPSIS closeness", "Coupling coordination degree", "Top 3 obstacles",
                   "Grey relational degree"):

@@ -26,7 +26,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.M)
 
 #: Documents in docs/ that are not pages of the site but drafts of a file at the root: their links are relative
 #: to the root (mkdocs.yml's ``exclude_docs`` leaves ``_*.md`` out of the site).
-ROOT_DRAFTS = ("_readme_proposal.md",)
+ROOT_DRAFTS: tuple[str, ...] = ()
 
 
 def documents() -> list[Path]:

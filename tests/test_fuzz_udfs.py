@@ -153,7 +153,7 @@ PARAMS = {
     "cov": choices("nonrobust", "HC1", "HC3", "HAC", "hc1"),
     "method": choices("mean", "linear", "none"),
     "stat": weighted((4, st.sampled_from(["r2", "adj_r2", "f", "f_p", "n", "rmse", "coef:a", "se:_cons", "t:b",
-                                       "p:b", "P:Year", "coef:", "coef:y", "aic", "se :a"])), (1, SCALARS)),
+                                       "p:b", "P:Year", "coef:", "coef:y", "aic", "se :a", "t", "se", "SE"])), (1, SCALARS)),
     "core_label": choices("Sub-index"),
     "header": FLAGS,
     # the companion measures (issue 12)
@@ -172,7 +172,31 @@ PARAMS = {
     "rho": weighted((4, st.sampled_from([0.5, 1, 0.1, None, 0, 1.5, -1, "x"])), (1, SCALARS)),
     "values": weighted((3, ranges(cols=st.just(1), names=["v"])), (2, ranges(cols=st.just(3))), (1, ranges())),
     "groups": weighted((3, DIMENSIONS), (1, ranges(cols=st.just(1))), (1, SCALARS)),
+    "table": None,  # AUDIT_TABLES, below
+    "strict": FLAGS,
 }
+
+#: A published regression table as DNQP_AUDIT reads it (the seed's Table 4 layout), with Excel-like mistakes:
+#: cells of any kind, stars typed after a coefficient, rows and columns missing; sometimes any range at all.
+_AUDIT_HEAD = ["", "Coef.", "Std. Err.", "t", "P>|t|"]
+_AUDIT_ROWS = ["DNQP", "lnPort", "_cons", "Observations", "k", "R-squared", "F-test", "Adj R-squared", "N", "F"]
+_PRINTED = weighted((4, NUMBERS), (2, st.sampled_from(["1.6890**", "0.0312*", "-15.3206*", "13.2562***", "(3.15)",
+                                                        "0.0140", "0.000", "56.19", "15", "0.9643"])), (1, ODD))
+
+
+@st.composite
+def audit_tables(draw):
+    if draw(st.integers(0, 3)):
+        head = _AUDIT_HEAD[:draw(st.integers(3, 5))]
+    else:
+        head = draw(st.lists(st.sampled_from(_AUDIT_HEAD + ["(1)", "(2)", "se", "p", "x"]), min_size=1, max_size=5))
+    terms = draw(st.lists(st.sampled_from(["DNQP", "lnPort", "lnGov", "_cons", "", None, 1]), max_size=6))
+    body = [[t, *draw(st.lists(_PRINTED, min_size=max(0, len(head) - 2), max_size=len(head) - 1))] for t in terms]
+    stats = draw(st.lists(st.tuples(st.sampled_from(_AUDIT_ROWS[3:]), _PRINTED), max_size=4))
+    return [["term", *head[1:]] if draw(st.booleans()) else head, *body, *[[k, v] for k, v in stats]]
+
+
+PARAMS["table"] = weighted((6, audit_tables()), (1, ranges()), (1, SHAPES))
 
 
 def call_args(func) -> st.SearchStrategy:
@@ -221,7 +245,7 @@ def test_the_fuzzer_knows_every_parameter():
 
 CATALOGUE = ["ENTROPY_WEIGHTS", "ENTROPY_STANDARDIZE", "ENTROPY_SCORES", "DNQP_OLS", "DNQP_STAT", "DNQP_VIF",
              "DNQP_DESCRIBE", "DNQP_IMPUTE", "DNQP_TABLE", "DNQP_VERSION",
-             "CRITIC_WEIGHTS", "TOPSIS", "COUPLING", "OBSTACLE", "GREY_RELATION", "DAGUM_GINI", "THEIL"]
+             "CRITIC_WEIGHTS", "TOPSIS", "COUPLING", "OBSTACLE", "GREY_RELATION", "DAGUM_GINI", "THEIL", "DNQP_AUDIT"]
 
 
 HEAD = [["a", "b"], [1, 2], [2, 5], [3, 1], [4, 4]]
@@ -236,6 +260,12 @@ EXAMPLES = {
     "DNQP_DESCRIBE": [([["Year", "a"], [10**400, 1], [2, 2]],), ([["a"], ["x" * 10**6], [1]],)],
     # A dimension named like the index's own column (found in review): pandas' join refused the overlap.
     "ENTROPY_SCORES": [(HEAD, "++", [["Index", "x"]])],
+    # the seed paper's Table 4 as printed (engine/data/seed_table4.csv)
+    "DNQP_AUDIT": [([["term", "Coef.", "Std. Err.", "t", "P>|t|"], ["DNQP", "1.6890**", 0.537, 3.15, 0.014],
+                     ["lnStruc", "0.0312*", 0.0168, 1.86, 0.095], ["Observations", 15], ["k", 6],
+                     ["R-squared", 0.9643], ["F-test", 56.19]],),
+                   # a 400-digit coefficient overflowed float() in parse_printed (found by this fuzzer)
+                   ([["term", "Coef.", "t"], ["x", 10**400, 1.0], ["Observations", 15]],)],
 }
 
 

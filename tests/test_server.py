@@ -16,6 +16,7 @@ import pytest
 
 import dnqp
 from dnqp.excel import functions as udfs
+from dnqp.excel.functions_audit import _DOC as AUDIT_DOC
 from dnqp.workbook import schema
 from dnqp.workbook.template import template_grids
 
@@ -88,8 +89,9 @@ def test_meta_lists_every_function_with_parameters(server):
         params = inspect.signature(getattr(udfs, name)).parameters
         assert [p["name"] for p in functions[name]["parameters"]] == list(params)
         assert functions[name]["description"] == getattr(udfs, name).__doc__
-        assert all(p["description"] == udfs.DOC[p["name"]] or name in ("DNQP_DESCRIBE", "DNQP_IMPUTE", "GREY_RELATION",
-                                                                        "OBSTACLE")
+        docs = AUDIT_DOC if name == "DNQP_AUDIT" else udfs.DOC  # DNQP_AUDIT documents its own arguments
+        assert all(p["description"] == docs[p["name"]] or name in ("DNQP_DESCRIBE", "DNQP_IMPUTE", "GREY_RELATION",
+                                                                   "OBSTACLE")
                    for p in functions[name]["parameters"])
         optional = [p["name"] for p in functions[name]["parameters"] if p.get("optional")]
         assert optional == [n for n, p in params.items() if p.default is not inspect.Parameter.empty]
@@ -140,6 +142,25 @@ def test_bad_input_is_a_4xx_with_the_one_line_message(server):
     assert status == 404 and text == "unknown script 'analyse'"
     status, _ = request(server + "/xlwings/custom-functions-call", {"func_name": "DNQP_VIF"})
     assert status == 400
+
+
+#: The seed paper's Table 4 as printed (src/dnqp/engine/data/seed_table4.csv), two of its rows and the model.
+SEED_TABLE4 = [["term", "Coef.", "Std. Err.", "t", "P>|t|"], ["DNQP", "1.6890**", 0.537, 3.15, 0.014],
+               ["lnStruc", "0.0312*", 0.0168, 1.86, 0.095], ["Observations", 15], ["k", 6], ["R-squared", 0.9643],
+               ["F-test", 56.19]]
+
+
+def test_audit_over_the_server(server):
+    """DNQP_AUDIT through Office.js: the two slips of the seed's Table 4 (issue 13: F = 56.19 where R² = 0.9643,
+    n = 15, k = 6 give 36.0; lnStruc p = 0.095 where 0.0312/0.0168 with 8 df gives about 0.10), one line each."""
+    status, body = request(server + "/xlwings/custom-functions-call", fcall("DNQP_AUDIT", SEED_TABLE4, None, None))
+    assert status == 200 and body["result"] == udfs.DNQP_AUDIT(SEED_TABLE4)
+    lines = [r[0] for r in body["result"]]
+    assert len(lines) == 2 and lines[0].startswith("lnStruc: P>|t| printed 0.095") and "8 df" in lines[0]
+    assert lines[1].startswith("F-test: printed 56.19") and "[35.96, 36.07]" in lines[1]
+    status, text = request(server + "/xlwings/custom-functions-call",
+                           fcall("DNQP_AUDIT", [["term", "Std. Err."], ["x", 0.5]]))
+    assert status == 400 and text.startswith("the table has no Coef. column") and "\n" not in text
 
 
 def book_payload(grids: dict[str, list[list]], extra_sheets=()) -> dict:

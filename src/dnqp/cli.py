@@ -83,16 +83,15 @@ def _run(args) -> int:
         manuscript_refused(result, "Word (--docx)" if docx_out is not None else "LaTeX (--latex)")
     write_results(result, out, inputs)
     print(f"Results written to {out}")
-    language = getattr(result.settings, "language", "en")
     if docx_out is not None:
         from .workbook.docx import write_docx
 
-        write_docx(result, docx_out, inputs, language=language)
+        write_docx(result, docx_out, inputs)
         print(f"Word tables and figures written to {docx_out}")
     if latex_out is not None:
         from .workbook.latex import write_latex
 
-        write_latex(result, latex_out, inputs, language=language)
+        write_latex(result, latex_out, inputs)
         print(f"LaTeX tables written to {latex_out}")
     return 0
 

@@ -105,6 +105,8 @@ def parse_printed(cell, padded: bool = True) -> Printed | None:
     if isinstance(cell, bool):
         raise DataError(f"{cell!r} is not a number")
     if isinstance(cell, int | float):
+        if isinstance(cell, int) and abs(cell) > 2**1023:  # beyond a double (JSON allows 10**400)
+            raise DataError(f"{str(cell)[:12]}… is too large to be a number")
         if not math.isfinite(cell):
             return None
         text = repr(float(cell)) if isinstance(cell, float) else str(cell)
@@ -456,6 +458,9 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
         if lo > hi:
             lo, hi = min(s[0] for s in t_spans), max(s[1] for s in t_spans)
         p_lo, p_hi = _p_of_t(lo, hi, df)
+        # the true t lies in every span: where coef/SE and a printed t (whose zeros may be padding: 2.00 may be
+        # 2) agree, p is checked against their intersection too, which a slip in p cannot hide behind
+        both = (max(s[0] for s in t_spans), min(s[1] for s in t_spans))
         if p is not None:
             checks += 1
             if not _overlap(p, p_lo, p_hi):
@@ -464,6 +469,11 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
                 findings.append(Finding(label, "p", p.text, p_lo, p_hi,
                                         f"{label}: P>|t| printed {p.text}, but {src} gives p ∈ {_span(p_lo, p_hi)} "
                                         f"with {df} df"))
+            elif len(t_spans) > 1 and both[0] <= both[1] and not _overlap(p, *_p_of_t(*both, df)):
+                b_lo, b_hi = _p_of_t(*both, df)
+                findings.append(Finding(label, "p", p.text, b_lo, b_hi,
+                                        f"{label}: P>|t| printed {p.text}, but t ∈ {_span(*both)} ({how} and the "
+                                        f"printed t {t.text}) gives p ∈ {_span(b_lo, b_hi)} with {df} df"))
         if coef is not None and uses_stars:
             s_lo, s_hi = (min(max(p.low, 0.0), p_lo), max(p.high, p_hi)) if p is not None else (p_lo, p_hi)
             checks += 1

@@ -17,12 +17,13 @@ import dataclasses
 import re
 
 from ..errors import SettingsError
+from .settings import REGISTRY
 
 __all__ = ["LANGUAGES", "GLOSSARY", "PATTERNS", "translate", "translate_note", "translate_block", "check_language",
            "table_caption", "figure_caption", "glossary_rows", "glossary_markdown"]
 
-#: The languages of the labels: English (the default) and Chinese.
-LANGUAGES = ("en", "zh")
+#: The languages of the labels: English (the default) and Chinese (the ``language`` setting's choices).
+LANGUAGES = REGISTRY["language"].choices
 
 #: Fixed English label → Chinese label.
 GLOSSARY: dict[str, str] = {
@@ -126,6 +127,11 @@ GLOSSARY: dict[str, str] = {
     "Weights by dimension": "各维度权重",
     "Coefficients with 95% confidence intervals": "系数及其95%置信区间",
     "Coefficient": "系数",
+    "Score": "得分",
+    "Entropy weight": "熵值法权重",
+    "Indicator weights by dimension": "各维度指标权重",
+    "Lower 95% bound": "95%置信下限",
+    "Upper 95% bound": "95%置信上限",
 }
 
 #: Labels with variable parts: English template → Chinese template ({0}, {1} the variable parts).
@@ -150,6 +156,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("t statistics in parentheses ({0} standard errors)", "括号内为t值（{0}标准误）"),
     ("platform {0}", "平台 {0}"),
     ("Coefficients of {0} with 95% confidence intervals", "{0}的系数及其95%置信区间"),
+    ("Coefficients with 95% confidence intervals ({0})", "系数及其95%置信区间（{0}）"),
+    ("{0} index and sub-indices, {1}", "{0}指数及分项指数，{1}"),
 )
 
 _COMPILED = [(re.compile("^" + re.escape(en).replace(r"\{0\}", "(.+?)").replace(r"\{1\}", "(.+?)") + "$"), en, zh)
@@ -158,43 +166,44 @@ _ZH_PUNCT = {";": "；", ".": "。"}
 
 
 def check_language(value, where: str = "the language setting") -> str:
-    """``value`` as a language code (en or zh, case-insensitive; also English/中文); else a one-line error
-    naming ``where`` (e.g. "Settings!C14").
+    """``value`` as a language code (en or zh, case-insensitive; the registry's aliases such as English/中文
+    too); else a one-line error naming ``where`` (e.g. "Settings!C14").
 
     >>> check_language(" ZH "), check_language("English")
     ('zh', 'en')
     """
-    text = str(value if value is not None else "").strip().lower()
-    aliases = {"en": "en", "english": "en", "英文": "en", "zh": "zh", "cn": "zh", "chinese": "zh", "中文": "zh",
-               "zh-cn": "zh", "zh_cn": "zh"}
-    if text not in aliases:
-        raise SettingsError(f"{where}: language {value!r} is not one of {', '.join(LANGUAGES)}")
-    return aliases[text]
+    try:
+        return REGISTRY["language"].choice(value, noun="language")
+    except SettingsError as err:
+        raise SettingsError(f"{where}: {err}") from None
 
 
-def translate(text, language: str = "zh"):
+def translate(text, language: str = "zh", keep=frozenset()):
     """One label in ``language``: an exact glossary entry or pattern; anything else (numbers, the user's
-    labels) unchanged.
+    labels) unchanged. A label in ``keep`` (the user's own labels) is never translated, nor is a pattern's
+    variable part that is one.
 
     >>> translate("Std. Dev."), translate("Baseline regression: lnUpgrade"), translate("lnPort")
     ('标准差', '基准回归：lnUpgrade', 'lnPort')
-    >>> translate("Table 6  Baseline regression: lnUpgrade"), translate("Obs", "en")
-    ('表6  基准回归：lnUpgrade', 'Obs')
+    >>> translate("Table 6  Baseline regression: lnUpgrade"), translate("Obs", "en"), translate("Index", keep={"Index"})
+    ('表6  基准回归：lnUpgrade', 'Obs', 'Index')
     """
     if language == "en" or not isinstance(text, str):
         return text
     check_language(language)
     key = text.strip()
+    if key in keep:
+        return text
     if key in GLOSSARY:
         return GLOSSARY[key]
     for rx, _, zh in _COMPILED:
         m = rx.match(key)
         if m:
-            return zh.format(*(translate(g, language) for g in m.groups()))
+            return zh.format(*(translate(g, language, keep) for g in m.groups()))
     return text
 
 
-def translate_note(note, language: str = "zh"):
+def translate_note(note, language: str = "zh", keep=frozenset()):
     """A note in ``language``, clause by clause (clauses end at "; " and a final "."); a clause that is not
     in the glossary stays as written.
 
@@ -205,37 +214,37 @@ def translate_note(note, language: str = "zh"):
         return note
     check_language(language)
     body, end = (note[:-1], "。") if note.endswith(".") else (note, "")
-    whole = translate(body, language)
+    whole = translate(body, language, keep)
     if whole is not body:
         return whole + end
     clauses = body.split("; ")
-    out = [translate(c, language) for c in clauses]
+    out = [translate(c, language, keep) for c in clauses]
     if all(o is c for o, c in zip(out, clauses)):
         return note
     return "；".join(out) + end
 
 
-def translate_block(block, language: str = "zh"):
+def translate_block(block, language: str = "zh", keep=frozenset()):
     """A copy of a result table with its title, header cells, row labels (first column) and notes in
-    ``language``. Only exact glossary entries change; numbers and the user's labels stay."""
+    ``language``. Only exact glossary entries change; numbers and the user's labels (``keep``) stay."""
     if language == "en":
         return block
     check_language(language)
-    body = [[translate(row[0], language), *row[1:]] if row else row for row in block.body]
-    header = [[translate(c, language) for c in row] for row in block.header]
-    return dataclasses.replace(block, title=translate(block.title, language), header=header, body=body,
-                               notes=[translate_note(n, language) for n in block.notes])
+    body = [[translate(row[0], language, keep), *row[1:]] if row else row for row in block.body]
+    header = [[translate(c, language, keep) for c in row] for row in block.header]
+    return dataclasses.replace(block, title=translate(block.title, language, keep), header=header, body=body,
+                               notes=[translate_note(n, language, keep) for n in block.notes])
 
 
-def table_caption(number: int, title: str, language: str = "en") -> str:
+def table_caption(number: int, title: str, language: str = "en", keep=frozenset()) -> str:
     """A table's numbered caption: ``Table 3  Descriptive statistics`` / ``表3  描述性统计``."""
-    title = translate(title, language)
+    title = translate(title, language, keep)
     return f"表{number}  {title}" if language == "zh" else f"Table {number}  {title}"
 
 
-def figure_caption(number: int, title: str, language: str = "en") -> str:
+def figure_caption(number: int, title: str, language: str = "en", keep=frozenset()) -> str:
     """A figure's numbered caption: ``Figure 1  Weights by dimension`` / ``图1  各维度权重``."""
-    title = translate(title, language)
+    title = translate(title, language, keep)
     return f"图{number}  {title}" if language == "zh" else f"Figure {number}  {title}"
 
 

@@ -385,6 +385,13 @@ REGISTRY: dict[str, Setting] = {s.name: s for s in (
             "置换检验的随机数种子（固定并记录，结果可复现）",
             group="regression", applies="panel", noun="permutation seed"),
     *COMPANION_SETTINGS,
+    Setting("language", "choice", "en",
+            "Language of every table title, header, row label and note: en (English) or zh (Chinese); "
+            "your own labels are never translated",
+            "各表标题、表头、行标签和注释的语言：en 英文或 zh 中文；用户自己的标签不翻译",
+            choices=("en", "zh"), group="output", noun="language",
+            aliases={"english": "en", "英文": "en", "chinese": "zh", "cn": "zh", "中文": "zh", "zh-cn": "zh",
+                     "zh_cn": "zh"}),
 )}
 
 

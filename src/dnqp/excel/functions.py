@@ -43,6 +43,7 @@ __all__ = [
     "DNQP_IMPUTE",
     "DNQP_TABLE",
     "DNQP_VERSION",
+    "DNQP_AUDIT",
 ]
 
 # Argument documentation, shared by the functions that take the same argument; an argument that is also a
@@ -292,6 +293,23 @@ def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label=CORE_ROW, he
 def DNQP_VERSION():  # noqa: N802
     """The version of dnqp that computes these formulas."""
     return __version__
+
+
+#: Functions kept in their own modules (they use the helpers above) → their module, listed in the catalogue
+#: (``__all__``) and loaded on first use (PEP 562), so either module may be imported first.
+SEPARATE = {"DNQP_AUDIT": "functions_audit"}
+
+
+def __getattr__(name: str):
+    if name in SEPARATE:
+        import importlib
+
+        return getattr(importlib.import_module(f".{SEPARATE[name]}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *SEPARATE])
 
 
 # The companion measures (issue 12) live in their own module; the catalogue lists them.

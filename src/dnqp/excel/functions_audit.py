@@ -1,7 +1,7 @@
 """The worksheet function ``DNQP_AUDIT(table)``: :func:`dnqp.engine.audit.audit_table` on a range.
 
-Kept in its own module; :mod:`dnqp.excel.functions` lists it in the catalogue (``from .functions_audit import
-DNQP_AUDIT``; ``__all__``), which is how ``dnqp.udfs``, the VBA wrappers and ``dnqp serve`` see it.
+Kept in its own module; :mod:`dnqp.excel.functions` lists it in the catalogue (``__all__`` and ``SEPARATE``,
+loaded on first use), which is how ``dnqp.udfs``, the VBA wrappers and ``dnqp serve`` see it.
 
 Excel sends numbers without their number format, so a cell showing 0.0140 arrives as 0.014: the audit
 reads a number at the digits its shortest form shows, which is the default (padded) reading of printed

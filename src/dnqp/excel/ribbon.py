@@ -215,4 +215,4 @@ def export_word(book: xw.Book) -> Path:
     from ..engine.panel_study import manuscript_refused
 
     manuscript_refused(result, "Word")
-    return write_docx(result, out, inputs, language=getattr(result.settings, "language", "en"))
+    return write_docx(result, out, inputs)  # in the language setting

@@ -17,12 +17,13 @@ from importlib import metadata
 
 import numpy as np
 
+from ..engine.glossary import check_language, translate_block
 from ..engine.tables import ModelTable, TableRow, star_legend, title
 from ..engine.study import StudyResult
 from ..engine.settings import REGISTRY
 
 __all__ = ["Block", "RESULT_SHEETS", "result_blocks", "result_sheets", "sheet_cells", "place", "star_format",
-           "PAREN_FORMAT", "paren_format"]
+           "PAREN_FORMAT", "paren_format", "user_labels", "in_language"]
 
 #: The result sheets, in order (the add-in writes them with :data:`dnqp.workbook.schema.RESULT_PREFIX`).
 RESULT_SHEETS = ("Weights", "Index", "Descriptives", "VIF", "Baseline", "Heterogeneity", "Log")
@@ -223,19 +224,23 @@ def _log_blocks(r: StudyResult, inputs) -> list[Block]:
     return blocks
 
 
-def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
+def result_blocks(result: StudyResult, inputs=None, language: str | None = None) -> dict[str, list[Block]]:
     """Every result sheet as its list of blocks (see :data:`RESULT_SHEETS`).
 
     ``inputs`` (a :class:`dnqp.workbook.grid.StudyInputs`) adds cell addresses and the cells read from text to
-    the Log. A panel study's result gets the panel sheets (:mod:`dnqp.workbook.panel_blocks`).
+    the Log. A panel study's result gets the panel sheets (:mod:`dnqp.workbook.panel_blocks`), and the
+    companion sheets (:mod:`dnqp.workbook.companion_blocks`) come before the Log. ``language`` (default: the
+    ``language`` setting) gives every title, header, row label and note in English or Chinese
+    (:func:`dnqp.engine.glossary.translate_block`); the user's labels (:func:`user_labels`) and the sheet names
+    stay as they are.
     """
-    from .companion_blocks import companion_blocks  # the companion sheets (issue 12), before the Log
+    from .companion_blocks import companion_blocks
 
     if not isinstance(result, StudyResult):
         from .panel_blocks import panel_result_blocks
 
-        return panel_result_blocks(result, inputs)
-    return {
+        return in_language(panel_result_blocks(result, inputs), result, language)
+    sheets = {
         "Weights": _weights_blocks(result),
         "Index": [_index_block(result)],
         "Descriptives": [_descriptives_block(result)],
@@ -245,6 +250,37 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
         **companion_blocks(result),
         "Log": _log_blocks(result, inputs),
     }
+    return in_language(sheets, result, language)
+
+
+# -- the language of the labels: one place for every renderer (workbook, ribbon, terminal, Word, LaTeX) --
+
+def user_labels(result) -> frozenset[str]:
+    """The user's own labels in a result, never translated: indicator codes and names, dimension labels,
+    the index and sub-index labels, the variables and regressors. A result without one of these tables (a
+    panel or companion study's) gives the labels of those it has."""
+    labels = {result.settings.index_label, getattr(getattr(result, "baseline", None), "depvar", None)}
+    frames = {"weights": ("index", "Indicator", "Dimension"), "dimension_weights": ("index", "Label"),
+              "index": ("columns",), "analysis_data": ("columns",), "descriptives": ("index",)}
+    for name, parts in frames.items():
+        df = getattr(result, name, None)
+        for part in parts if df is not None else ():
+            values = getattr(df, part) if part in ("index", "columns") else df.get(part, ())
+            labels.update(str(v) for v in values if isinstance(v, str))
+    params = getattr(getattr(result, "baseline", None), "params", None)
+    if params is not None:
+        labels.update(str(v) for v in params.index if isinstance(v, str) and v != "_cons")
+    labels.discard(None)
+    return frozenset(labels)
+
+
+def in_language(sheets: dict[str, list[Block]], result, language: str | None = None) -> dict[str, list[Block]]:
+    """``sheets`` with every block's fixed labels in ``language`` (default: the ``language`` setting)."""
+    language = check_language(language or getattr(result.settings, "language", "en"))
+    if language == "en":
+        return sheets
+    keep = user_labels(result)
+    return {name: [translate_block(b, language, keep) for b in blocks] for name, blocks in sheets.items()}
 
 
 def sheet_cells(blocks: list[Block]) -> tuple[list[list], list[tuple[int, int, str]]]:

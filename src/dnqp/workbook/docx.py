@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..engine.glossary import check_language, figure_caption
 from ..errors import DataError
+from .blocks import user_labels
 from .manuscript import TextTable, manuscript_tables
 
 __all__ = ["write_docx", "LATIN_FONT", "EAST_ASIAN_FONT", "RULES", "check_not_open"]
@@ -229,11 +230,11 @@ def _add_figures(doc, result, language: str, first: int) -> int:
         p.paragraph_format.keep_with_next = True
         p.add_run().add_picture(io.BytesIO(png), width=Inches(5.6))
         n += 1
-        _caption(doc, figure_caption(first + n - 1, title, language), keep_with_next=False)
+        _caption(doc, figure_caption(first + n - 1, title, language, user_labels(result)), keep_with_next=False)
     return n
 
 
-def write_docx(result, path: str | os.PathLike, inputs=None, *, language: str = "en",
+def write_docx(result, path: str | os.PathLike, inputs=None, *, language: str | None = None,
                figures: bool = True) -> Path:
     """Write the study's tables (and figures) as a Word manuscript, atomically.
 
@@ -245,8 +246,8 @@ def write_docx(result, path: str | os.PathLike, inputs=None, *, language: str = 
         The .docx to write; one open in Word, or locked, is a one-line :class:`~dnqp.errors.DataError`.
     inputs : StudyInputs, optional
         The workbook read (cell addresses for the notes).
-    language : {"en", "zh"}
-        The language of every fixed label (:mod:`dnqp.engine.glossary`).
+    language : {"en", "zh"}, optional
+        The language of every fixed label (:mod:`dnqp.engine.glossary`); default: the ``language`` setting.
     figures : bool
         Add the figures after the tables (matplotlib, imported only then).
     """
@@ -256,10 +257,12 @@ def write_docx(result, path: str | os.PathLike, inputs=None, *, language: str = 
 
     from .atomic import atomic_path
 
-    language = check_language(language)
+    if language is not None:
+        language = check_language(language)
     path = Path(path)
     if path.suffix.lower() != ".docx":
         raise DataError(f"{path}: a Word file must end in .docx")
+    language = language or result.settings.language
     check_not_open(path)
     tables = manuscript_tables(result, inputs, language)
     doc = Document()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 
-from ..engine.glossary import translate
+from ..engine.glossary import check_language, translate
 from ..engine.regression import CONS
+from .blocks import user_labels
 
 __all__ = ["study_figures", "FONTS", "DPI"]
 
@@ -26,7 +27,7 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def study_figures(result, language: str = "en") -> list[tuple[str, bytes]]:
+def study_figures(result, language: str | None = None) -> list[tuple[str, bytes]]:
     """(caption title, PNG bytes) of each figure of the study, in order.
 
     >>> from dnqp.engine.sample import DIMENSION_LABELS, load_sample
@@ -45,7 +46,8 @@ def study_figures(result, language: str = "en") -> list[tuple[str, bytes]]:
     from matplotlib.figure import Figure
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # "font not found" for each fallback
-    tr = lambda s: translate(s, language)  # noqa: E731
+    language, keep = check_language(language or result.settings.language), user_labels(result)
+    tr = lambda s: translate(s, language, keep)  # noqa: E731
     rc = {"font.family": "serif", "font.serif": FONTS, "axes.unicode_minus": False, "font.size": 9}
     out = []
     with matplotlib.rc_context(rc):

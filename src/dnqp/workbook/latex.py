@@ -56,8 +56,8 @@ def _table(t: TextTable, label: str) -> str:
     return "\n".join(lines)
 
 
-def latex_tables(result, inputs=None, *, language: str = "en", standalone: bool = False) -> str:
-    r"""Every table of the study as LaTeX booktabs source.
+def latex_tables(result, inputs=None, *, language: str | None = None, standalone: bool = False) -> str:
+    r"""Every table of the study as LaTeX booktabs source, labels in ``language`` (default: the setting).
 
     >>> from dnqp.engine.sample import DIMENSION_LABELS, load_sample
     >>> from dnqp.engine.study import run_study
@@ -69,7 +69,7 @@ def latex_tables(result, inputs=None, *, language: str = "en", standalone: bool 
     >>> [line for line in tex.splitlines() if line.startswith("DNQP &")][2]
     'DNQP & 1.3844 & 0.1149 & 12.05 & 0.000 & 1.1195 & 1.6493 & *** \\\\'
     """
-    language = check_language(language)
+    language = check_language(language or result.settings.language)
     tables = manuscript_tables(result, inputs, language)
     packages = r"\usepackage{booktabs,threeparttable}" + (r" \usepackage{ctex}" if language == "zh" else "")
     body = "\n\n".join(_table(t, f"tab:{t.key}") for t in tables)
@@ -80,7 +80,7 @@ def latex_tables(result, inputs=None, *, language: str = "en", standalone: bool 
     return "\n".join([f"% dnqp: {len(tables)} tables (LaTeX numbers the captions). Needs {packages}.", body, ""])
 
 
-def write_latex(result, path: str | os.PathLike, inputs=None, *, language: str = "en",
+def write_latex(result, path: str | os.PathLike, inputs=None, *, language: str | None = None,
                 standalone: bool = False) -> Path:
     """Write :func:`latex_tables` to ``path`` (.tex), atomically."""
     from .atomic import atomic_path

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..engine.glossary import check_language, table_caption, translate, translate_block
-from .blocks import Block, result_blocks
+from .blocks import Block, result_blocks, user_labels
 from .numfmt import format_value
 
 __all__ = ["TextTable", "PAPER_ORDER", "manuscript_tables", "manuscript_blocks", "is_number"]
@@ -60,7 +60,7 @@ def is_number(value) -> bool:
 
 def manuscript_blocks(result, inputs=None) -> list[Block]:
     """The result blocks of a manuscript, in :data:`PAPER_ORDER`, a ``*_stats`` block merged under its table."""
-    sheets = result_blocks(result, inputs)
+    sheets = result_blocks(result, inputs, language="en")  # translated after numbering (_text_table)
     # a companion sheet's chart data (``*_chart`` blocks: density curves, grade bands) is not a table of the paper
     blocks = [b for name, bs in sheets.items() if name not in NOT_IN_MANUSCRIPT for b in bs
               if not b.key.endswith("_chart")]
@@ -82,8 +82,8 @@ def manuscript_blocks(result, inputs=None) -> list[Block]:
     return out
 
 
-def _text_table(b: Block, number: int, language: str) -> TextTable:
-    t = translate_block(b, language)
+def _text_table(b: Block, number: int, language: str, keep=frozenset()) -> TextTable:
+    t = translate_block(b, language, keep)
     width = b.width
     body, numeric = [], []
     for i, row in enumerate(t.body):
@@ -98,12 +98,13 @@ def _text_table(b: Block, number: int, language: str) -> TextTable:
         numeric.append(nums)
     header = [[format_value(c) if c is not None else "" for c in r] + [""] * (width - len(r)) for r in t.header]
     title = _NUMBER.sub("", b.title)
-    return TextTable(b.key, table_caption(number, title, language), header, body, numeric, list(t.notes),
-                     translate(title, language))
+    return TextTable(b.key, table_caption(number, title, language, keep), header, body, numeric, list(t.notes),
+                     translate(title, language, keep))
 
 
-def manuscript_tables(result, inputs=None, language: str = "en") -> list[TextTable]:
-    """Every table of the study as text, numbered in a paper's order, labels in ``language`` (en | zh).
+def manuscript_tables(result, inputs=None, language: str | None = None) -> list[TextTable]:
+    """Every table of the study as text, numbered in a paper's order, labels in ``language`` (en | zh;
+    default: the ``language`` setting).
 
     >>> from dnqp.engine.sample import DIMENSION_LABELS, load_sample
     >>> from dnqp.engine.study import run_study
@@ -114,5 +115,6 @@ def manuscript_tables(result, inputs=None, language: str = "en") -> list[TextTab
     >>> manuscript_tables(r, language="zh")[5].caption
     '表6  基准回归：lnUpgrade'
     """
-    language = check_language(language)
-    return [_text_table(b, i + 1, language) for i, b in enumerate(manuscript_blocks(result, inputs))]
+    language = check_language(language or result.settings.language)
+    keep = user_labels(result)
+    return [_text_table(b, i + 1, language, keep) for i, b in enumerate(manuscript_blocks(result, inputs))]

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from .atomic import atomic_path
-from .blocks import Block, place, result_blocks
+from .blocks import Block, place, result_blocks, user_labels
 from .charts import chart_coefficients, chart_group_means, chart_index, chart_weights
 from .companion_charts import draw_companion_charts
 from .grid import StudyInputs
@@ -115,6 +115,7 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
     """Write every result sheet (three-line tables, number formats, native charts) to ``path``."""
     path = Path(path)
     sheets = result_blocks(result, inputs)
+    texts = {"language": result.settings.language, "keep": user_labels(result)}  # the charts, as the tables
     with atomic_path(path) as tmp:
         wb = new_workbook(tmp, "dnqp results", RESULTS_KEYWORD)
         fm = _Formats(wb)
@@ -134,12 +135,12 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
                 ws.fit_to_pages(1, 1)
             by_key = {b.key: (r0, b) for r0, b in placed}
             if "index" in by_key:
-                chart_index(wb, ws, name, *by_key["index"], below)
+                chart_index(wb, ws, name, *by_key["index"], below, **texts)
             if "weights" in by_key:
                 r0, b = by_key["weights"]
-                chart_weights(wb, ws, name, r0, b, below)
+                chart_weights(wb, ws, name, r0, b, below, **texts)
             if "baseline" in by_key:
-                chart_coefficients(wb, ws, name, *by_key["baseline"], below)
+                chart_coefficients(wb, ws, name, *by_key["baseline"], below, **texts)
             if "group_means" in by_key:
                 chart_group_means(wb, ws, name, *by_key["group_means"], below)
             draw_companion_charts(wb, ws, name, by_key, below)
