@@ -15,6 +15,8 @@ timings of the same run, so they are comparable even on a busy machine; absolute
 * **server** — ``dnqp serve`` on 127.0.0.1: latency percentiles and calls per second of
   ``ENTROPY_WEIGHTS`` on the sample, at concurrency 1 and 16 (bounded in count and time).
 * **panel** — 300 regions × 20 years × 30 indicators: the index and a pooled regression.
+* **panel_fe** — 300 → 2,800 regions × 20 years × 30 indicators (:mod:`benchmarks.bench_panel`): global entropy
+  vs bare NumPy, two-way FE clustered vs linearmodels' own call, and their growth.
 * **companion** — the companion measures of issue 12 against bare NumPy (``benchmarks/companion.py``).
 
 ``--smoke`` runs every case at tiny sizes with one or two repeats (the test suite does, so the harness
@@ -657,7 +659,7 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
     """Run the benchmark and return the Markdown report."""
     repeats = repeats or (1 if smoke else 7)
     fresh = 1 if smoke else max(5, repeats)
-    cases = cases or ["entropy", "study", "cold", "udf", "server", "panel", "companion"]
+    cases = cases or ["entropy", "study", "cold", "udf", "server", "panel", "panel_fe", "companion"]
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_before = os.getloadavg()
     t0 = time.perf_counter()
@@ -687,6 +689,11 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
                 sections.append(companion_case(Section, _median_times, smoke, repeats))
             elif case == "panel":
                 sections.append(_panel_case(*((20, 5, 6) if smoke else (300, 20, 30)), repeats=max(1, repeats // 2)))
+            elif case == "panel_fe":
+                from .bench_panel import panel_fe_case
+
+                sections.append(panel_fe_case(Section, _median_times, bare_entropy, _ms, _mark,
+                                              repeats=max(1, repeats // 2), smoke=smoke))
             else:
                 raise SystemExit(f"benchmarks.bench: unknown case {case!r}")
     load_after = os.getloadavg()
@@ -720,7 +727,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default="BENCHMARKS.md",
                         help="the Markdown report to write (a folder: BENCHMARKS.md inside it); default BENCHMARKS.md")
     parser.add_argument("--repeats", type=int, help="repeats per timing (default 7; smoke 1)")
-    parser.add_argument("--cases", help="comma-separated subset of entropy,study,cold,udf,server,panel,companion")
+    parser.add_argument("--cases",
+                        help="comma-separated subset of entropy,study,cold,udf,server,panel,panel_fe,companion")
     parser.add_argument("--blas-threads", type=int, help="limit BLAS to this many threads (needs threadpoolctl)")
     args = parser.parse_args(argv)
     out = Path(args.output)

@@ -8,7 +8,9 @@ import pytest
 ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study",
                   "dnqp.engine.audit", "dnqp.engine.glossary", "dnqp.workbook.numfmt", "dnqp.workbook.manuscript",
                   "dnqp.workbook.latex", "dnqp.workbook.figures",
-                  "dnqp.engine.settings", "dnqp.engine.cells", "dnqp.engine.tables", "dnqp.engine.checks"]
+                  "dnqp.engine.settings", "dnqp.engine.cells", "dnqp.engine.tables", "dnqp.engine.checks",
+                  "dnqp.engine.panel", "dnqp.engine.panel_regression", "dnqp.engine.panel_groups",
+                  "dnqp.engine.panel_sample"]
 
 
 @pytest.mark.parametrize("name", ENGINE_MODULES)

@@ -123,7 +123,7 @@ def test_the_benchmark_runs_at_smoke_size(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = (tmp_path / "BENCHMARKS.md").read_text(encoding="utf-8")
     for title in ("Machine", "Entropy weights", "The whole study", "Cold start", "Worksheet functions", "Server",
-                  "Scale"):
+                  "Scale", "Panel"):
         assert f"## {title}" in report
     assert "Load average" in report and "**no**" not in report  # every cross-check of the weights agreed
 

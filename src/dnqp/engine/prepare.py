@@ -49,7 +49,15 @@ _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u3000]+")
 
 
 def row_label(label: object) -> str:
-    """How a row (usually a year) is named in messages: 2014 rather than 2014.0."""
+    """How a row (usually a year) is named in messages: 2014 rather than 2014.0; a panel row as ``Region Year``.
+
+    Examples
+    --------
+    >>> row_label(2014.0), row_label(("Beijing", 2014))
+    ('2014', 'Beijing 2014')
+    """
+    if isinstance(label, tuple):  # a (Region, Year) row of a panel's MultiIndex
+        return " ".join(row_label(part) for part in label)
     if isinstance(label, float) and label.is_integer():
         return str(int(label))
     return str(label)
