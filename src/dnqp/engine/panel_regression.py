@@ -39,7 +39,8 @@ import pandas as pd
 from ..errors import CollinearityError, DataError, ModelError, SettingsError
 from .panel import REGION, YEAR, panel_frame
 from .prepare import row_label
-from .regression import CONS, STARS, OLSResult, _check_collinearity, describe, model_table, stars, t_pvalue, vif
+from .regression import CONS, STARS, OLSResult, _check_collinearity, describe, stars, t_pvalue, vif
+from .tables import model_table
 
 __all__ = [
     "EFFECTS",
@@ -609,7 +610,7 @@ def panel_vif(X: pd.DataFrame) -> pd.DataFrame:
 
 def panel_model_table(results: Sequence[PanelOLSResult | OLSResult], labels: Sequence[str] | None = None,
                       **kwargs) -> pd.DataFrame:
-    """The baseline table of a panel paper: :func:`~dnqp.engine.regression.model_table` plus the FE rows.
+    """The baseline table of a panel paper: :func:`~dnqp.engine.tables.model_table` plus the FE rows.
 
     Columns may mix pooled OLS (:class:`OLSResult`) and fixed-effects models, e.g. the index alone, plus
     controls, plus fixed effects. Under the esttab rows (R-squared is the model's own: with its fixed
