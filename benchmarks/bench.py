@@ -699,7 +699,7 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
             elif case == "panel_workbook":
                 from .bench_workbook import workbook_case
 
-                sections.append(workbook_case(Section, _ms, _mark, repeats=fresh if smoke else 3, work=Path(work),
+                sections.append(workbook_case(Section, _fresh_many, _ms, _mark, repeats=fresh if smoke else 3, work=Path(work),
                                               smoke=smoke))
             else:
                 raise SystemExit(f"benchmarks.bench: unknown case {case!r}")

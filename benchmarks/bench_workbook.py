@@ -20,7 +20,6 @@ process that runs only it); target ≤ 1 GiB. Growth is reported from 300 to 2,8
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
 import time
@@ -119,18 +118,6 @@ def write_panel_workbook(path: Path, regions: int, years: int = YEARS, m: int = 
     return True
 
 
-def _fresh(commands: list[list[str]], repeats: int) -> list[float]:
-    times: list[list[float]] = [[] for _ in commands]
-    for _ in range(repeats):
-        for k, cmd in enumerate(commands):
-            t0 = time.perf_counter()
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-            times[k].append(time.perf_counter() - t0)
-            if proc.returncode != 0:
-                raise RuntimeError(f"benchmark subprocess {cmd[1:4]} failed: {proc.stderr.strip()[-500:]}")
-    return [statistics.median(t) for t in times]
-
-
 def _peak_rss(cmd: list[str]) -> float:
     """Peak RSS (MiB) of ``cmd`` run alone in a wrapper process."""
     out = subprocess.run([sys.executable, "-c", _RSS, *cmd], capture_output=True, text=True, timeout=1800)
@@ -140,7 +127,7 @@ def _peak_rss(cmd: list[str]) -> float:
     return kib / 1024
 
 
-def workbook_case(section_cls, ms, mark, repeats: int, work: Path, smoke: bool = False):
+def workbook_case(section_cls, fresh_many, ms, mark, repeats: int, work: Path, smoke: bool = False):
     """The Section of the workbook case (bench.py's helpers passed in, to keep one copy of each)."""
     sizes = SMOKE_SIZES if smoke else SIZES
     sec = section_cls(f"Panel workbook: `dnqp run` on {sizes[-1]:,} regions × {YEARS} years × {INDICATORS} "
@@ -158,9 +145,10 @@ def workbook_case(section_cls, ms, mark, repeats: int, work: Path, smoke: bool =
         t_gen = time.perf_counter() - t0
         out = work / f"panel_{regions}_results.xlsx"
         run = [py, "-m", "dnqp.cli", "run", "-q", str(book), "-o", str(out)]
-        t_run, t_cal, t_read = _fresh([run, [py, "-c", _CALAMINE, str(book)], [py, "-c", _READER, str(book)]],
-                                      repeats)
-        t_opx = _fresh([[py, "-c", _OPENPYXL, str(book)]], 1)[0] if regions in (sizes[0], sizes[-1]) else float("nan")
+        (t_run, t_cal, t_read), _ = fresh_many([run, [py, "-c", _CALAMINE, str(book)], [py, "-c", _READER, str(book)]],
+                                               repeats)
+        t_opx = fresh_many([[py, "-c", _OPENPYXL, str(book)]], 1)[0][0] if regions in (sizes[0], sizes[-1]) \
+            else float("nan")
         rss = _peak_rss(run)
         rows.append((regions, regions * YEARS, book.stat().st_size, t_gen, t_run, t_cal, t_read, t_opx, rss))
 
