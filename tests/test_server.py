@@ -88,7 +88,7 @@ def test_meta_lists_every_function_with_parameters(server):
         params = inspect.signature(getattr(udfs, name)).parameters
         assert [p["name"] for p in functions[name]["parameters"]] == list(params)
         assert functions[name]["description"] == getattr(udfs, name).__doc__
-        assert all(p["description"] == udfs.DOC[p["name"]] or name in ("DNQP_DESCRIBE", "DNQP_IMPUTE")
+        assert all(p["description"] == udfs.DOC[p["name"]] or name in ("DNQP_DESCRIBE", "DNQP_IMPUTE", "DNQP_XTREG")
                    for p in functions[name]["parameters"])
         optional = [p["name"] for p in functions[name]["parameters"] if p.get("optional")]
         assert optional == [n for n, p in params.items() if p.default is not inspect.Parameter.empty]
