@@ -6,18 +6,10 @@ import pytest
 
 from dnqp.excel import functions as udfs
 
-from .test_server import fcall, request, start
+from .test_server import fcall, request, server  # noqa: F401 - the module-scoped `dnqp serve` fixture
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
-
-
-@pytest.fixture(scope="module")
-def server():
-    proc, base = start()
-    yield base
-    proc.terminate()
-    proc.wait(10)
 
 
 def _panel(n=8, t=4, seed=11):
