@@ -21,7 +21,8 @@ from dnqp.engine.panel_regression import (
     panel_vif,
     small_sample_scale,
 )
-from dnqp.engine.regression import model_table, ols
+from dnqp.engine.regression import ols
+from dnqp.engine.tables import model_table
 from dnqp.errors import CollinearityError, DataError, SettingsError
 
 from .references_panel import (

@@ -179,9 +179,9 @@ def panel_table(y, cores, controls, cov, core_label, header, region, year, effec
     core_frame = _regressors(cores, h, "cores")
     if core_frame.shape[1] > MAX_MODELS:
         raise DataError(f"{core_frame.shape[1]} core regressors make as many models: at most {MAX_MODELS} in one table")
-    parts = [core_frame.set_axis(ys.index, axis=0) if len(core_frame) == len(ys) else core_frame]
     if len(core_frame) != len(ys):
         raise DataError(f"the cores range has {len(core_frame)} rows but the dependent variable range has {len(ys)}")
+    parts = [core_frame.set_axis(ys.index, axis=0)]
     if not excel.is_blank(controls) and excel.grid(controls):
         parts.append(_regressors(controls, h, "controls"))
     parts = excel.aligned(parts, ["cores", "controls"])
