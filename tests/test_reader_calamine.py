@@ -92,3 +92,20 @@ def test_leading_blank_area_keeps_its_addresses(tmp_path):
     grid = read_grids(tmp_path / "b.xlsx")["Data"]
     assert grid[6][3] == "Year" and grid[7][3] == 2015
     assert all(v is None for r in grid[:6] for v in r)
+
+
+def test_blank_rows_after_the_last_value_are_kept(tmp_path):
+    """A cleared last row (its cells formatted, no values) is a row, as openpyxl read it: the table scanner
+    reports it as a skipped blank row of the Excel Table."""
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["Year", "A1"])
+    ws.append([2015, 1.5])
+    ws["A4"].font = Font(bold=True)  # formatted, no value
+    wb.save(tmp_path / "c.xlsx")
+    ref = _openpyxl(tmp_path / "c.xlsx")
+    grid = read_grids(tmp_path / "c.xlsx")["Data"]
+    assert len(grid) == len(ref) == 4 and all(v is None for r in grid[2:] for v in r)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -84,6 +85,7 @@ def _tables(path: Path) -> dict:
 #: false alarm, such as a ``<filterColumn>``, only costs the parse): a regex takes seconds on 60 MB.
 _SPECIAL = (b"</f>", b"<f ", b":f>", b":f ", b'"e"', b"'e'", b"<!")  # <f>…</f>, <f t="shared" …/>, x:f, t="e", <!DOCTYPE
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br=[\"'](\d+)[\"']")
 _CHUNK = 1 << 20
 
 
@@ -105,14 +107,22 @@ def _sheet_parts(z: zipfile.ZipFile, wanted=None) -> dict[str, str]:
 
 def _has_special(z: zipfile.ZipFile, member: str, needles: tuple[bytes, ...] = _SPECIAL) -> bool:
     """Whether the part has a formula, an error cell or a DTD: one pass over the inflated bytes, no XML parsing."""
-    tail = b""
+    return _scan(z, member, needles)[0]
+
+
+def _scan(z: zipfile.ZipFile, member: str, needles: tuple[bytes, ...] = _SPECIAL) -> tuple[bool, int]:
+    """(whether the part has one of ``needles``, the number of its last ``<row>``): one pass over the inflated
+    bytes. calamine's range ends at the last cell with a value; openpyxl also gave the blank rows after it
+    (a cleared last row of an Excel Table), which the table scanner reports as skipped."""
+    tail, last, found = b"", b"", False
     with z.open(member) as f:
         while chunk := f.read(_CHUNK):
             block = tail + chunk
-            if any(n in block for n in needles):
-                return True
+            found = found or any(n in block for n in needles)
+            last = last[-_CHUNK:] + chunk  # the last row's tag may start in the chunk before
             tail = chunk[-16:]
-    return False
+    rows = _ROW.findall(last)
+    return found, max(map(int, rows), default=0)
 
 
 def _refuse_entities(z: zipfile.ZipFile) -> None:
@@ -240,13 +250,20 @@ def read_grids(path: str | os.PathLike) -> Grids:
                                               schema.SETTINGS)}
         with zipfile.ZipFile(path) as z:  # before calamine: a DTD is refused here, by defusedxml
             _refuse_entities(z)
-            special = {name: _special_cells(z, member, path, name) for name, member in _sheet_parts(z, None).items()
-                       if norm_key(name) in sheets and _has_special(z, member)}
+            special, last_rows = {}, {}
+            for name, member in _sheet_parts(z, None).items():
+                if norm_key(name) in sheets:
+                    found, last_rows[name] = _scan(z, member)
+                    if found:
+                        special[name] = _special_cells(z, member, path, name)
         book = CalamineWorkbook.from_path(path)
         wanted = [name for name in book.sheet_names if norm_key(name) in sheets]  # near misses too: named
         grids = Grids(tables=_tables(path))
         for name in wanted:
             grid = grids[name] = _values(book.get_sheet_by_name(name), path, name)
+            rows = min(last_rows.get(name, 0), MAX_ROWS)
+            if grid and rows > len(grid):  # trailing blank rows, as openpyxl gave them
+                grid.extend([None] * len(grid[0]) for _ in range(rows - len(grid)))
             for (i, j), cell in special.get(name, {}).items():
                 if i >= len(grid) or j >= len(grid[i]):
                     continue
