@@ -162,3 +162,10 @@ def test_one_line_messages_name_the_fault():
                                          region=_col("Region", regions))
     for msg in (msg,):
         assert "\n" not in msg
+
+
+def test_only_singletons_is_a_one_line_model_error():
+    """Found by the fuzzer: every region seen once, so reghdfe's singleton rule drops every row."""
+    msg = _message(udfs.DNQP_XTREG, _col("y", [1.0, 2.0, 4.0]), _col("x", [0.5, 1.0, 3.0]),
+                   _col("Region", ["A", "B", "C"]), _col("Year", [2010, 2011, 2012]))
+    assert "singleton" in msg and "\n" not in msg
