@@ -431,3 +431,25 @@ def test_a_repeated_year_names_both_cells(sample_xlsx, tmp_path, capsys, typed):
     _edit(sample_xlsx, lambda wb: wb["Data"].__setitem__("A5", typed))  # 2013's row now says 2012
     problems = _run_refused(capsys, sample_xlsx, tmp_path)
     assert problems[0] == "Data!A5: the year 2012 appears twice (also Data!A4)"
+
+
+@pytest.mark.parametrize("typed", ["digital infrastructure construction", " Digital Infrastructure Construction "])
+def test_g_dimensions_match_the_indicators_by_the_same_rule(sample_xlsx, tmp_path, capsys, typed):
+    _edit(sample_xlsx, lambda wb: wb["Indicators"].__setitem__("I2", typed))
+    _, res = _run_ok(capsys, sample_xlsx, tmp_path)
+    header = next(r for r in res["Index"] if r and r[0] == "Year")
+    assert header[2] == "Infra"  # its label still applies
+
+
+@pytest.mark.parametrize("name", ["F", "Year", "Observations"])
+def test_c_a_dimension_named_like_a_table_row_needs_a_label(sample_xlsx, tmp_path, capsys, name):
+    def edit(wb):
+        ws = wb["Indicators"]
+        old = ws["C2"].value
+        for r in range(2, 12):
+            if ws.cell(r, 3).value == old:
+                ws.cell(r, 3).value = name
+        ws["I2"], ws["J2"] = None, None
+    _edit(sample_xlsx, edit)
+    problems = _run_refused(capsys, sample_xlsx, tmp_path)
+    assert f"Indicators!C2 (dimension {name}): the label {name} is reserved" in problems[0]

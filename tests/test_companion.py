@@ -2,7 +2,7 @@
 independent NumPy implementations of the published formulas written here, and hand-checked examples.
 
 The hand-checked examples (their arithmetic shown) are the docstring examples of ``dnqp.engine.companion``,
-run by :func:`test_docstring_examples`; ``docs/companion.md`` works the same examples through.
+run by :func:`test_docstring_examples`; ``docs/method.md`` §6 works the same examples through.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dnqp.errors import ConstantIndicatorError, DataError, DnqpError, SettingsEr
 
 MODULES = ["dnqp.engine.companion.weights", "dnqp.engine.companion.topsis", "dnqp.engine.companion.coupling",
            "dnqp.engine.companion.obstacle", "dnqp.engine.companion.grey", "dnqp.engine.companion.inequality",
-           "dnqp.engine.entropy"]
+           "dnqp.engine.entropy", "dnqp.engine.companion.study"]
 
 #: METHOD.md §2's hand-checked oracle (5 × 4, directions + + − +).
 ORACLE = pd.DataFrame([[120, 3.2, 45, 0.8], [95, 4.1, 38, 1.2], [150, 2.7, 52, 0.6], [110, 3.9, 41, 1.0],

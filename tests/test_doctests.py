@@ -1,19 +1,38 @@
-"""The examples in the engine's docstrings are executed and must hold."""
+"""The examples in the docstrings of the engine and the workbook room are executed and must hold.
+
+Every module under ``dnqp.engine`` and ``dnqp.workbook`` whose source holds an example (``>>>``) is run, so a
+new module's examples are covered without being listed here.
+"""
 
 import doctest
 import importlib
+import pkgutil
+from pathlib import Path
 
 import pytest
 
-ENGINE_MODULES = ["dnqp", "dnqp.engine.entropy", "dnqp.engine.prepare", "dnqp.engine.regression", "dnqp.engine.study",
-                  "dnqp.engine.audit", "dnqp.engine.glossary", "dnqp.workbook.numfmt", "dnqp.workbook.manuscript",
-                  "dnqp.workbook.latex", "dnqp.workbook.figures",
-                  "dnqp.engine.settings", "dnqp.engine.cells", "dnqp.engine.tables", "dnqp.engine.checks",
-                  "dnqp.engine.panel", "dnqp.engine.panel_regression", "dnqp.engine.panel_groups",
-                  "dnqp.engine.panel_sample"]
+import dnqp
 
 
-@pytest.mark.parametrize("name", ENGINE_MODULES)
+def _modules_with_examples() -> list[str]:
+    names = ["dnqp"]
+    for pkg in ("dnqp.engine", "dnqp.workbook"):
+        package = importlib.import_module(pkg)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{pkg}."):
+            spec = importlib.util.find_spec(info.name)
+            if spec and spec.origin and ">>>" in Path(spec.origin).read_text(encoding="utf-8"):
+                names.append(info.name)
+    return names
+
+
+MODULES = _modules_with_examples()
+
+
+def test_the_examples_are_found():
+    assert {"dnqp.engine.entropy", "dnqp.engine.settings", "dnqp.engine.panel", "dnqp.workbook.numfmt"} <= set(MODULES)
+
+
+@pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)

@@ -167,6 +167,22 @@ PARAMS = {
     "effects": choices("twoway", "region", "none"),
     "cluster": choices("region", "none"),
     "command": choices("reghdfe", "xtreg"),
+    # the companion measures (issue 12)
+    "correlation": choices("pearson", "absolute", "spearman"),
+    "weights": weighted((3, st.sampled_from([None, "entropy", "critic", "equal", "additive", "x"])), (2, DIRECTIONS),
+                        (1, SCALARS)),
+    "normalise": choices("minmax", "vector", "initial", "mean", "none"),
+    "U": weighted((3, ranges(names=["U1", "U2", "U3", "U4", "U5"])), (1, ranges())),
+    "alpha": weighted((3, st.sampled_from([None, "equal", [[0.5, 0.5]], [[0.3, 0.3]], [[1, 0, 0]], [[-1, 2]]])),
+                      (1, SCALARS)),
+    "variant": choices("classic", "revised"),
+    "scaling": choices("none", "minmax", "spssau"),
+    "top": weighted((4, st.sampled_from([1, 2, 3, None, 0, 1.5, 10**6, "3"])), (1, SCALARS)),
+    "reference": weighted((4, ranges(cols=st.just(1), names=["y"])), (1, ranges())),
+    "series": ranges(),
+    "rho": weighted((4, st.sampled_from([0.5, 1, 0.1, None, 0, 1.5, -1, "x"])), (1, SCALARS)),
+    "values": weighted((3, ranges(cols=st.just(1), names=["v"])), (2, ranges(cols=st.just(3))), (1, ranges())),
+    "groups": weighted((3, DIMENSIONS), (1, ranges(cols=st.just(1))), (1, SCALARS)),
 }
 
 
@@ -215,7 +231,8 @@ def test_the_fuzzer_knows_every_parameter():
 
 
 CATALOGUE = ["ENTROPY_WEIGHTS", "ENTROPY_STANDARDIZE", "ENTROPY_SCORES", "DNQP_OLS", "DNQP_STAT", "DNQP_VIF",
-             "DNQP_DESCRIBE", "DNQP_IMPUTE", "DNQP_TABLE", "DNQP_XTREG", "DNQP_VERSION"]
+             "DNQP_DESCRIBE", "DNQP_IMPUTE", "DNQP_TABLE", "DNQP_XTREG", "DNQP_VERSION",
+             "CRITIC_WEIGHTS", "TOPSIS", "COUPLING", "OBSTACLE", "GREY_RELATION", "DAGUM_GINI", "THEIL"]
 
 
 HEAD = [["a", "b"], [1, 2], [2, 5], [3, 1], [4, 4]]

@@ -88,7 +88,8 @@ def test_meta_lists_every_function_with_parameters(server):
         params = inspect.signature(getattr(udfs, name)).parameters
         assert [p["name"] for p in functions[name]["parameters"]] == list(params)
         assert functions[name]["description"] == getattr(udfs, name).__doc__
-        assert all(p["description"] == udfs.DOC[p["name"]] or name in ("DNQP_DESCRIBE", "DNQP_IMPUTE", "DNQP_XTREG")
+        assert all(p["description"] == udfs.DOC[p["name"]] or name in ("DNQP_DESCRIBE", "DNQP_IMPUTE", "GREY_RELATION", "DNQP_XTREG",
+                                                                        "OBSTACLE")
                    for p in functions[name]["parameters"])
         optional = [p["name"] for p in functions[name]["parameters"] if p.get("optional")]
         assert optional == [n for n, p in params.items() if p.default is not inspect.Parameter.empty]
@@ -322,3 +323,61 @@ def test_several_server_processes_answer_the_same():
     bad = subprocess.run([sys.executable, "-m", "dnqp.cli", "serve", "--processes", "0"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.strip() == "dnqp: --processes must be 1 or more, got 0"
+
+
+def test_companion_functions_over_http(server):
+    """The companion measures (issue 12) answer over HTTP as in Python, with the hand-checked numbers of their
+    docstrings (docs/method.md §6)."""
+    abc = [["Year", "A", "B", "C"], [2020, 1, 3, 1], [2021, 2, 2, 3], [2022, 3, 1, 2]]
+    u = [["Year", "DNQP", "Export"], [2023, 0.4, 0.6], [2024, 0.3, 0.3]]
+    y = [["Export"], [10], [11], [12]]
+    x = [["A", "B"], [2, 5], [2.4, 5], [3, 5]]
+    v, g = [["DNQP"], [1], [3], [5], [7]], [["Group"], ["A"], ["A"], ["B"], ["B"]]
+    cases = {
+        "CRITIC_WEIGHTS": ((abc, [["+", "+", "+"]]), lambda r: [row[4] for row in r[1:]] == [0.3125, 0.4375, 0.25]),
+        "TOPSIS": (([["Year", "A", "B"], [2020, 1, 5], [2021, 3, 2], [2022, 3, 5]], "++", "equal"),
+                   lambda r: [row[3] for row in r[1:]] == [0.5, 0.5, 1.0]),
+        "COUPLING": ((u,), lambda r: r[1][5] == pytest.approx(0.699927, abs=5e-7) and r[1][8] == "初级协调"),
+        "OBSTACLE": (([["Year", "A", "B", "C"], [2022, 1, 4, 0], [2023, 3, 2, 1], [2024, 2, 3, 2]], "+++",
+                      [["P", "P", "Q"]], "equal"), lambda r: r[2][7] == pytest.approx(2 / 3)),
+        "GREY_RELATION": ((y, x, 0.5, "initial"), lambda r: [row[0] for row in r[1:]] == ["B", "A"]
+                          and r[1][1] == pytest.approx(0.676190, abs=5e-7)),
+        "DAGUM_GINI": ((v, g), lambda r: r[1][1:5] == [0.3125, 0.0625, 0.25, 0.0]),
+        "THEIL": (([["v"], [1], [3], [2], [2]], g), lambda r: r[1][1] == pytest.approx(0.065406, abs=5e-7)),
+    }
+    assert set(cases) == set(__import__("dnqp.excel.functions_companion", fromlist=["x"]).__all__)
+    for name, (args, hand_checked) in cases.items():
+        status, body = request(server + "/xlwings/custom-functions-call", fcall(name, *args))
+        assert status == 200, (name, body)
+        assert body["result"] == getattr(udfs, name)(*args), name
+        assert hand_checked(body["result"]), (name, body["result"])
+    bad = {"COUPLING": ((u[:2] + [[2024, 0.3, 1.3]],), "series Export, row 2024: score U 1.3 is outside [0, 1]"),
+           "GREY_RELATION": ((y, x, 1.5), "ρ must lie in (0, 1], got 1.5"),
+           "DAGUM_GINI": ((v, [["Group"], ["A"], ["A"], ["A"], ["B"]]),
+                          "group B has only one region: its within-group inequality is undefined"),
+           "CRITIC_WEIGHTS": (([["Year", "A", "B"]] + [[2020 + i, i, 1] for i in range(3)], "++"),
+                              "indicator B is constant over 2020–2022: its CRITIC correlation is undefined")}
+    for name, (args, message) in bad.items():
+        status, text = request(server + "/xlwings/custom-functions-call", fcall(name, *args))
+        assert (status, text) == (400, message), name
+
+
+def test_run_analysis_writes_the_companion_sheets(server):
+    """With Settings' companions = topsis, coupling the ribbon's Run analysis adds their sheets before the Log,
+    with the engine's closeness."""
+    from dnqp.workbook.blocks import RESULT_SHEETS
+    from dnqp.workbook.grid import parse_grids
+
+    grids = template_grids(sample=True)
+    [row] = [r for r in grids["Settings"] if r[0] == "companions"]
+    row[1] = "topsis, coupling"
+    status, body = request(server + "/xlwings/custom-scripts-call/run_analysis", book_payload(grids))
+    assert status == 200, body
+    added = [a["args"][1] for a in body["actions"] if a["func"] == "addSheet"]
+    assert added == [schema.RESULT_PREFIX + s for s in (*RESULT_SHEETS[:-1], "TOPSIS", "Coupling", "Log")]
+    position = len(grids) + added.index(schema.RESULT_PREFIX + "TOPSIS")
+    values = [v for a in body["actions"] if a["sheet_position"] == position and a["func"] == "setValues"
+              for row in a["values"] for v in row]
+    closeness = parse_grids(grids).run().companions.topsis.closeness
+    for c in closeness:
+        assert any(isinstance(v, float) and v == pytest.approx(c, rel=1e-12) for v in values)

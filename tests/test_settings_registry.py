@@ -9,19 +9,26 @@ import openpyxl
 import pytest
 
 from dnqp import Settings, SettingsError
-from dnqp.engine.settings import GROUPS, KINDS, REGISTRY, Setting, from_cells
+from dnqp.engine.settings import GROUPS, KINDS, REGISTRY, Setting, from_cells, settings_for
 from dnqp.excel.functions import DOC
 
 from .conftest import ROOT
 
 
-@pytest.mark.parametrize("name", ["dnqp_template.xlsx", "dnqp_sample.xlsx"])
-def test_template_settings_rows_equal_the_registry(name):
+@pytest.mark.parametrize("name, applies", [("dnqp_template.xlsx", "all"), ("dnqp_sample.xlsx", "all"),
+                                           ("dnqp_panel_template.xlsx", "panel"), ("dnqp_panel_sample.xlsx", "panel")])
+def test_template_settings_rows_equal_the_registry(name, applies):
     wb = openpyxl.load_workbook(ROOT / "templates" / name)
     ws = wb["Settings"]
     rows = [[c.value for c in r[:4]] for r in ws.iter_rows(min_row=2) if r[0].value is not None]
-    assert [r[0] for r in rows] == list(REGISTRY)
-    for (cell_name, value, typed, description), s in zip(rows, REGISTRY.values()):
+    wanted = settings_for(applies)
+    assert [r[0] for r in rows] == [s.name for s in wanted]
+    if applies == "all":  # the panel-only settings appear in the panel template only
+        assert not any(s.applies == "panel" for s in wanted)
+    else:
+        assert {"panel_entropy", "effects", "cluster", "panel_convention", "group_test", "permutation_reps",
+                "permutation_seed", "interact", "group_variable"} <= {r[0] for r in rows}
+    for (cell_name, value, typed, description), s in zip(rows, wanted):
         assert value == s.default, cell_name
         assert description == s.en, cell_name
         if s.choices:
@@ -30,13 +37,13 @@ def test_template_settings_rows_equal_the_registry(name):
     # every list-validated cell offers exactly the registry's choices (hidden columns L…)
     lists = {ws.cell(1, c).value: [ws.cell(r, c).value for r in range(2, ws.max_row + 1) if ws.cell(r, c).value]
              for c in range(12, ws.max_column + 1) if ws.cell(1, c).value}
-    assert lists == {s.name: list(s.choices) for s in REGISTRY.values() if s.choices}
+    assert lists == {s.name: list(s.choices) for s in wanted if s.choices}
     validated = {r.coord: v for v in ws.data_validations.dataValidation for r in v.sqref.ranges}
-    for i, s in enumerate(REGISTRY.values(), start=2):
+    for i, s in enumerate(wanted, start=2):
         v = validated.get(f"B{i}")
         kind = None if v is None else v.type
         assert kind == {"choice": "list", "levels": "list", "number": "decimal", "lags": "whole",
-                        "text": None}[s.kind], s.name
+                        "text": None, "count": "whole"}[s.kind], s.name
 
 
 def test_settings_class_comes_from_the_registry():

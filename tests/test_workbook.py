@@ -235,7 +235,16 @@ def test_demo_writes_out(tmp_path, capsys, monkeypatch):
 def test_libreoffice_opens_templates_and_results(sample_xlsx, tmp_path, capsys):
     results = tmp_path / "results.xlsx"
     assert _run(["run", "-q", str(sample_xlsx), "-o", str(results)], capsys)[0] == 0
-    files = [ROOT / "templates" / "dnqp_template.xlsx", ROOT / "templates" / "dnqp_sample.xlsx", results]
+    # and with every companion measure of a time series (issue 12): their sheets and native charts
+    wb = openpyxl.load_workbook(sample_xlsx)
+    [row] = [r for r in wb["Settings"].iter_rows(min_row=2) if r[0].value == "companions"]
+    row[1].value = "all"
+    wb.save(sample_xlsx)
+    companions = tmp_path / "companions.xlsx"
+    assert _run(["run", "-q", str(sample_xlsx), "-o", str(companions)], capsys)[0] == 0
+    assert "TOPSIS" in openpyxl.load_workbook(companions, read_only=True).sheetnames
+    files = [ROOT / "templates" / "dnqp_template.xlsx", ROOT / "templates" / "dnqp_sample.xlsx", results,
+             companions]
     pdf = tmp_path / "pdf"
     proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
                            "--convert-to", "pdf", "--outdir", str(pdf), *map(str, files)],

@@ -25,6 +25,9 @@ from .engine.prepare import ImputeResult, as_numeric, coerce_cell, coerce_frame,
 from .engine.regression import OLSResult, describe, ols, stars, vif
 from .engine.tables import model_table
 from .engine.study import Settings, StudyResult, run_study
+from .engine.panel import panel_entropy
+from .engine.panel_regression import panel_ols
+from .engine.panel_study import PanelStudyResult, run_panel_study
 
 __version__ = "0.1.0"
 
@@ -59,6 +62,7 @@ __all__ = [
     "ImputeResult",
     "ModelError",
     "OLSResult",
+    "PanelStudyResult",
     "Settings",
     "SettingsError",
     "StudyResult",
@@ -72,7 +76,10 @@ __all__ = [
     "main",
     "model_table",
     "ols",
+    "panel_entropy",
+    "panel_ols",
     "parse_directions",
+    "run_panel_study",
     "run_study",
     "stars",
     "transform",

@@ -77,6 +77,10 @@ def _run(args) -> int:
         for note in result.warnings:
             print(f"note: {note}")
     docx_out, latex_out = _manuscript_paths(args, workbook, out)
+    if docx_out is not None or latex_out is not None:
+        from .engine.panel_study import manuscript_refused
+
+        manuscript_refused(result, "Word (--docx)" if docx_out is not None else "LaTeX (--latex)")
     write_results(result, out, inputs)
     print(f"Results written to {out}")
     language = getattr(result.settings, "language", "en")
@@ -120,6 +124,8 @@ def _manuscript_paths(args, workbook: Path, results: Path) -> tuple[Path | None,
 def _check(args) -> int:
     workbook = Path(args.workbook)
     inputs, result = _study(workbook)
+    if getattr(inputs, "design", ""):
+        return _check_panel(workbook, inputs, result)
     years = result.index.index
     print(f"{workbook}: OK — {len(result.weights)} indicators in {len(result.dimension_weights)} dimensions, "
           f"{len(years)} years ({years[0]}–{years[-1]}), {len(result.baseline.params) - 1} regressors")
@@ -136,14 +142,35 @@ def _check(args) -> int:
     return 0
 
 
+def _check_panel(workbook: Path, inputs, result) -> int:
+    """``dnqp check`` on a panel workbook: the design, then every note naming its cell."""
+    m = result.main
+    print(f"{workbook}: OK — {len(result.indicators)} indicators, {inputs.design.removeprefix('design: ')}; "
+          f"{len(m.params) - 1} regressors, {m.effects} effects")
+    for report in inputs.reports:
+        if report.action == "coerced":
+            print(f"note: {report}")
+    for _, cell in result.imputed.iterrows():
+        where = inputs.address(cell["table"], (cell["Region"], cell["Year"]), cell["column"])
+        print(f"note: {where} ({cell['column']}, {cell['Region']} {cell['Year']}) is missing: imputed "
+              f"({result.settings.impute}, within the region) as {cell['value']:.6g}")
+    for note in result.warnings:
+        if "was missing and imputed" not in note and not note.startswith("design:"):
+            print(f"note: {note}")
+    return 0
+
+
 def _template(args) -> int:
     from .workbook.xlsx import write_template
 
-    out = Path(args.output or ("dnqp_sample.xlsx" if args.sample else "dnqp_template.xlsx"))
+    panel = getattr(args, "panel", False)
+    stem = ("dnqp_panel_" if panel else "dnqp_") + ("sample" if args.sample else "template")
+    out = Path(args.output or f"{stem}.xlsx")
     if out.exists() and not args.force:
         raise DataError(f"{out} exists: it may hold your data, so it is not overwritten (use --force or another -o)")
-    write_template(out, sample=args.sample)
-    print(f"{'Sample workbook' if args.sample else 'Template'} written to {out}")
+    write_template(out, sample=args.sample, panel=panel)
+    what = "sample workbook" if args.sample else "template"
+    print(f"{'Panel ' + what if panel else what.capitalize()} written to {out}")
     return 0
 
 
@@ -153,12 +180,16 @@ def _demo(args) -> int:
     from .workbook.xlsx import write_results, write_template
 
     folder = Path(args.output_dir)
-    workbook = write_template(folder / "dnqp_sample.xlsx", sample=True)
+    panel = getattr(args, "panel", False)
+    if panel:
+        from .engine.panel_sample import PROVENANCE
+    stem = "dnqp_panel_sample" if panel else "dnqp_sample"
+    workbook = write_template(folder / f"{stem}.xlsx", sample=True, panel=panel)
     inputs, result = _study(workbook)
     console = _console()
-    console.print(f"[bold]dnqp demo[/bold] — {PROVENANCE}")
+    console.print(f"[bold]dnqp demo{' --panel' if panel else ''}[/bold] — {PROVENANCE}")
     print_study(result, console)
-    out = write_results(result, folder / "demo_results.xlsx", inputs)
+    out = write_results(result, folder / ("demo_panel_results.xlsx" if panel else "demo_results.xlsx"), inputs)
     console.print(f"\nSample workbook: [bold]{workbook.resolve()}[/bold]")
     console.print(f"Results workbook: [bold]{out.resolve()}[/bold] (open it in Excel or LibreOffice)")
     return 0
@@ -211,6 +242,7 @@ def _add_template(sub) -> None:
     p = sub.add_parser("template", help="write the blank workbook template (or the filled sample)")
     p.add_argument("-o", "--output", help="where to write it (default: dnqp_template.xlsx / dnqp_sample.xlsx)")
     p.add_argument("--sample", action="store_true", help="fill it with the illustrative sample")
+    p.add_argument("--panel", action="store_true", help="the panel template (regions × years, with a Regions sheet)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=_template)
 
@@ -218,6 +250,7 @@ def _add_template(sub) -> None:
 def _add_demo(sub) -> None:
     p = sub.add_parser("demo", help="run the study on the bundled illustrative sample, print it, write out/")
     p.add_argument("--output-dir", default=str(DEMO_DIR), help="folder for the sample and results (default: out)")
+    p.add_argument("--panel", action="store_true", help="the ILLUSTRATIVE 31-province × 2012–2023 panel sample")
     p.set_defaults(func=_demo)
 
 

@@ -449,7 +449,12 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
                                         f"{label}: the coefficient {coef.text} and its t {t.text} have opposite signs"))
         if df is None or not t_spans:
             continue
-        lo, hi = min(s[0] for s in t_spans), max(s[1] for s in t_spans)
+        # The true t satisfies every printed constraint: where coef/SE and the printed t agree, p follows from
+        # where both hold (a padded t such as -2.00 says little, coef/SE much more); where they disagree (a
+        # t slip, flagged above), from either.
+        lo, hi = max(s[0] for s in t_spans), min(s[1] for s in t_spans)
+        if lo > hi:
+            lo, hi = min(s[0] for s in t_spans), max(s[1] for s in t_spans)
         p_lo, p_hi = _p_of_t(lo, hi, df)
         if p is not None:
             checks += 1

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..errors import ConstantIndicatorError, DataError, DnqpError, SettingsError
 from .entropy import CONVENTIONS, EntropyResult, entropy_weights
+from .settings import REGISTRY
 from .prepare import IMPUTE_METHODS, MAX_MAGNITUDE, as_numeric, check_labels, row_label
 
 __all__ = [
@@ -44,7 +45,7 @@ __all__ = [
     "stata_slip_entropy",
 ]
 
-PANEL_ENTROPY = ("global", "by_year")
+PANEL_ENTROPY = REGISTRY["panel_entropy"].choices
 REGION, YEAR = "Region", "Year"
 
 
@@ -234,6 +235,8 @@ class PanelEntropyResult:
     impute: str
     results: dict
     warnings: tuple = field(default=())
+    #: The indicator data as used: region-years × indicators, after imputation within each region.
+    data: pd.DataFrame | None = None
 
     @property
     def balanced(self) -> bool:
@@ -332,7 +335,7 @@ def panel_entropy(
             mode=mode, weights=r.weights, entropy=r.entropy, divergence=r.divergence,
             standardized=r.standardized, scores=r.scores, directions=r.directions, comparable_across_years=True,
             rows=len(x), regions=len(regions), years=len(years), absent=absent, imputed=filled.cells,
-            impute=impute, results={"global": r}, warnings=tuple(notes))
+            impute=impute, results={"global": r}, warnings=tuple(notes), data=x)
 
     results: dict = {}
     year_level = x.index.get_level_values(1)
@@ -364,7 +367,7 @@ def panel_entropy(
         standardized=stacked("standardized").reindex(columns=cols), scores=stacked("scores").rename("Index"),
         directions=next(iter(results.values())).directions, comparable_across_years=False, rows=len(x),
         regions=len(regions), years=len(years), absent=absent, imputed=filled.cells, impute=impute,
-        results=results, warnings=tuple(notes))
+        results=results, warnings=tuple(notes), data=x)
 
 
 def stata_slip_entropy(z: np.ndarray, years: int) -> np.ndarray:

@@ -22,14 +22,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DnqpError, ModelError, SettingsError
+from .settings import REGISTRY
 from .panel_regression import PanelOLSResult, panel_model_table, panel_ols
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_REPS", "INTERACT", "InteractionTest", "PermutationTest", "GroupHeterogeneity",
            "group_heterogeneity", "fe_coefficients"]
 
-DEFAULT_SEED = 20260101
-DEFAULT_REPS = 1000
-INTERACT = ("all", "variable")
+DEFAULT_SEED = REGISTRY["permutation_seed"].read(None)  # the Settings defaults: one declaration
+DEFAULT_REPS = REGISTRY["permutation_reps"].read(None)
+INTERACT = REGISTRY["interact"].choices
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,19 @@ def fe_coefficients(y: np.ndarray, X: np.ndarray, region: np.ndarray, year: np.n
 
     M = demean(np.column_stack([y, X]))
     if effects == "twoway":
+        # The year dummies D (first year dropped), demeaned by region (D̃ = M_R D), partialled out without
+        # forming D: D̃'M̃ = D'M̃ (year sums of the demeaned columns) and D̃'D̃ = diag(n_t) − C' diag(1/n_r) C,
+        # C the region × year counts; D̃β = Dβ − its region means. Exact in an unbalanced panel.
         tc = pd.factorize(year)[0]
-        D = np.zeros((len(y), tc.max()))
-        rows = np.flatnonzero(tc > 0)
-        D[rows, tc[rows] - 1] = 1.0
-        D = demean(D)
-        M = M - D @ np.linalg.lstsq(D, M, rcond=None)[0]
-    return np.linalg.lstsq(M[:, 1:], M[:, 0], rcond=None)[0]
+        n_t = int(tc.max()) + 1
+        C = np.bincount(codes * n_t + tc, minlength=len(counts) * n_t).reshape(len(counts), n_t).astype(float)
+        G = np.diag(C.sum(axis=0)) - C.T @ (C / counts[:, None])
+        DM = np.stack([np.bincount(tc, weights=M[:, j], minlength=n_t) for j in range(M.shape[1])], axis=1)
+        beta = np.linalg.lstsq(G[1:, 1:], DM[1:], rcond=None)[0]
+        Db = np.vstack([np.zeros((1, M.shape[1])), beta])[tc]
+        M = M - demean(Db)
+    Z = M[:, 1:]
+    return np.linalg.lstsq(Z.T @ Z, Z.T @ M[:, 0], rcond=None)[0]
 
 
 def _region_groups(groups, regions: Sequence) -> pd.Series:
@@ -275,11 +282,15 @@ def group_heterogeneity(
             ys, Xs = y.to_numpy(dtype=float)[m], X.to_numpy(dtype=float)[m]
             reg, yr = np.asarray(regions)[m], years[m]
             pool = np.array([r for r in region_list if rg[r] in (a, bgrp)], dtype=object)
+            position = {r: i for i, r in enumerate(pool)}
+            reg_pos = np.array([position[r] for r in reg])  # each row's region as its position in the pool
             n_a = int(sizes[a])
             draws = np.empty(reps)
             for k in range(reps):
-                shuffled = rng.permutation(pool)
-                in_a = np.isin(reg, shuffled[:n_a])
+                shuffled = rng.permutation(len(pool))  # the same draws as permuting the pool itself
+                chosen = np.zeros(len(pool), dtype=bool)
+                chosen[shuffled[:n_a]] = True
+                in_a = chosen[reg_pos]
                 try:
                     ba = fe_coefficients(ys[in_a], Xs[in_a], reg[in_a], yr[in_a], effects)[j]
                     bb = fe_coefficients(ys[~in_a], Xs[~in_a], reg[~in_a], yr[~in_a], effects)[j]

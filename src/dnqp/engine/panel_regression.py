@@ -39,6 +39,7 @@ import pandas as pd
 from ..errors import CollinearityError, DataError, ModelError, SettingsError
 from .panel import REGION, YEAR, panel_frame
 from .prepare import row_label
+from .settings import REGISTRY
 from .regression import CONS, STARS, OLSResult, _check_collinearity, describe, stars, t_pvalue, vif
 from .tables import model_table
 
@@ -57,9 +58,9 @@ __all__ = [
     "small_sample_scale",
 ]
 
-EFFECTS = ("twoway", "region", "none")
+EFFECTS = REGISTRY["effects"].choices
 PANEL_COV = ("nonrobust", "robust", "cluster")
-PANEL_CONVENTIONS = ("reghdfe", "xtreg")
+PANEL_CONVENTIONS = REGISTRY["panel_convention"].choices
 #: Below this many clusters, clustered standard errors are unreliable (a warning, not an error).
 MIN_CLUSTERS = 10
 
@@ -493,10 +494,15 @@ def panel_ols(
     tv = b.to_numpy() / se
     slopes = V.loc[names, names].to_numpy()
     bs = b[names].to_numpy()
-    try:
-        fvalue = float(bs @ np.linalg.solve(slopes, bs) / ks)
-    except np.linalg.LinAlgError:
+    if cov_type == "cluster" and n_clusters - 1 < ks:  # the clustered covariance has rank ≤ G − 1 < K
         fvalue = float("nan")
+        notes.append(f"F is not reported: {n_clusters} clusters give the covariance of the {ks} slopes a rank of at "
+                     f"most {n_clusters - 1}, as Stata leaves it missing")
+    else:
+        try:
+            fvalue = float(bs @ np.linalg.solve(slopes, bs) / ks)
+        except np.linalg.LinAlgError:
+            fvalue = float("nan")
     from scipy.special import fdtrc
 
     f_p = float(fdtrc(ks, df_t, fvalue)) if np.isfinite(fvalue) else float("nan")

@@ -173,8 +173,3 @@ def write_panel_sample(directory) -> None:
         text = f"# {PROVENANCE}\n" + frame.to_csv(index=key in _PANEL_KEYS, lineterminator="\n")
         (directory / _FILES[key]).write_text(text, encoding="utf-8")
 
-
-if __name__ == "__main__":  # python -m dnqp.engine.panel_sample DIR
-    import sys
-
-    write_panel_sample(sys.argv[1] if len(sys.argv) > 1 else resources.files("dnqp.engine") / "data")

@@ -189,8 +189,3 @@ def write_sample(directory) -> None:
         text = f"# {PROVENANCE}\n" + frame.to_csv(index=key in ("data", "variables"), lineterminator="\n")
         (directory / _FILES[key]).write_text(text, encoding="utf-8")
 
-
-if __name__ == "__main__":  # python -m dnqp.engine.sample DIR
-    import sys
-
-    write_sample(sys.argv[1] if len(sys.argv) > 1 else resources.files("dnqp.engine") / "data")

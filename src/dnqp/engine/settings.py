@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from ..errors import SettingsError
 from .cells import cell_text as _text, is_blank as _blank, shown
 
-__all__ = ["Setting", "REGISTRY", "KINDS", "GROUPS", "Settings", "from_cells", "settings_for", "cell_default"]
+__all__ = ["Setting", "REGISTRY", "KINDS", "GROUPS", "COMPANION_MEASURES", "PANEL_MEASURES", "Settings", "from_cells", "settings_for", "cell_default"]
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,10 @@ KINDS = {
     "number": Kind("number", "float", "A number."),
     "lags": Kind("whole number or blank", "int | None", "A whole number of lags, or blank for the rule of thumb."),
     "text": Kind("text", "str", ""),
+    "count": Kind("whole number", "int", "A whole number ≥ 0."),
 }
 #: Groups of settings, in the order the Settings sheet shows them.
-GROUPS = ("index", "regression", "output")
+GROUPS = ("index", "regression", "output", "companion")
 
 
 def _number(v) -> float | None:
@@ -184,9 +185,103 @@ class Setting:
             if not (x.is_integer() and x >= 0):
                 raise SettingsError(f"setting {self.name} = {shown(value)} is not a whole number of lags (or blank)")
             return int(x)
+        if self.kind == "count":
+            if not (x.is_integer() and x >= 0):
+                raise SettingsError(f"setting {self.name} = {shown(value)} is not a whole number ≥ 0")
+            return int(x)
         if self.minimum is not None and x < self.minimum:
             raise SettingsError(f"setting {self.name} = {shown(value)} must be ≥ {shown(self.minimum)}")
         return x
+
+
+# ------------------------------------------------------------------------------ companion measures (issue 12)
+#: The companion measures a study can add (setting ``companions``), each one results sheet.
+COMPANION_MEASURES = ("weights", "topsis", "coupling", "obstacle", "grey", "dagum", "theil", "kde")
+#: Measures that need a panel: regions grouped (Dagum, Theil by group) or regions × years (kernel density).
+PANEL_MEASURES = ("dagum", "theil", "kde")
+_WEIGHTS = ("entropy", "critic", "critic-abs", "equal", "multiplicative", "additive")
+COMPANION_SETTINGS = (
+    Setting("companions", "text", "none",
+            "Companion measures, each a results sheet: none, all, or a list of "
+            + ", ".join(COMPANION_MEASURES) + " (dagum, theil, kde need a panel)",
+            "附加分析（每项一张结果表）：none 不做、all 全做，或列出 " + "、".join(COMPANION_MEASURES)
+            + "（dagum、theil、kde 需面板数据）",
+            group="companion", noun="companion list"),
+    Setting("companion_weights", "choice", "entropy",
+            "Weights of TOPSIS and the obstacle degree: entropy, critic, critic-abs (1 − |r|), equal, "
+            "multiplicative or additive (entropy combined with CRITIC)",
+            "TOPSIS 与障碍度所用权重：entropy 熵权、critic、critic-abs（1 − |r|）、equal 等权、"
+            "multiplicative 乘法组合或 additive 加法组合（熵权与 CRITIC 组合赋权）",
+            choices=_WEIGHTS, group="companion", noun="companion weights",
+            doc="entropy (default), critic, critic-abs (1 − |r|), equal, multiplicative or additive "
+                "(entropy combined with CRITIC)."),
+    Setting("combine_lambda", "number", 0.5,
+            "λ of the additive combination: w = λ·entropy + (1 − λ)·CRITIC, 0 ≤ λ ≤ 1",
+            "加法组合赋权的 λ：w = λ·熵权 + (1 − λ)·CRITIC 权重，0 ≤ λ ≤ 1",
+            group="companion", noun="λ", minimum=0,
+            doc="λ of the additive combination, w = λ·entropy + (1 − λ)·CRITIC (0.5)."),
+    Setting("topsis_normalise", "choice", "minmax",
+            "TOPSIS normalisation: minmax (the entropy step's z) or vector (x/√Σx², cost ideals reversed)",
+            "TOPSIS 规范化：minmax（熵权法的标准化值 z）或 vector（向量规范化 x/√Σx²，负向指标理想点取最小值）",
+            choices=("minmax", "vector"), group="companion", noun="TOPSIS normalisation",
+            doc="minmax (the entropy step's z; default) or vector (x/√Σx², cost ideals reversed)."),
+    Setting("topsis_panel", "choice", "pooled",
+            "Panel TOPSIS: pooled (one ideal over every region-year) or year (each year on its own)",
+            "面板 TOPSIS：pooled 全局理想解（所有地区-年份），或 year 逐年计算",
+            choices=("pooled", "year"), group="companion", applies="panel", noun="TOPSIS panel mode",
+            doc="pooled (one ideal over every row; default) or year (each year normalised and ranked alone)."),
+    Setting("coupling_systems", "choice", "subindices",
+            "Systems of the coupling coordination: subindices, or index-dependent (the index and the "
+            "dependent variable rescaled to [0, 1])",
+            "耦合协调的系统：subindices 各分指数，或 index-dependent（综合指数与被解释变量，后者极差化到 [0, 1]）",
+            choices=("subindices", "index-dependent"), group="companion", noun="coupling systems"),
+    Setting("coupling_variant", "choice", "classic",
+            "Coupling degree: classic C = n(ΠU)^(1/n)/ΣU, or revised (Wang Shujia et al. 2021)",
+            "耦合度：classic 传统公式 C = n(ΠU)^(1/n)/ΣU，或 revised（王淑佳等 2021 修正模型）",
+            choices=("classic", "revised"), group="companion", noun="coupling variant",
+            doc="classic C = n(ΠU)^(1/n)/ΣU (default) or revised (Wang Shujia et al. 2021)."),
+    Setting("coupling_scaling", "choice", "none",
+            "Scores U before coupling: none (as computed, in [0, 1]), minmax, or spssau ([0.01, 0.99])",
+            "耦合前的得分 U：none 原值（须在 [0, 1]）、minmax 极差化，或 spssau（区间化到 [0.01, 0.99]）",
+            choices=("none", "minmax", "spssau"), group="companion", noun="coupling scaling",
+            doc="none (U as given, within [0, 1]; default), minmax or spssau (each system to [0.01, 0.99])."),
+    Setting("coupling_alpha", "text", "equal",
+            "Weights α of T = Σ α·U, one per system in order (e.g. 0.5, 0.5), summing to 1; equal = 1/n",
+            "综合协调指数 T = Σ α·U 的系数 α，按系统顺序填写（如 0.5, 0.5），之和为 1；equal 为等权 1/n",
+            group="companion", noun="coupling α",
+            doc="Weights α of T = Σ α·U, one per system, summing to 1 (blank: equal, 1/n)."),
+    Setting("obstacle_top", "number", 3,
+            "How many of the largest obstacles each year (region-year) lists",
+            "每年（每个地区-年份）列出的最大障碍因子个数",
+            group="companion", noun="number of top obstacles", minimum=1),
+    Setting("grey_rho", "number", 0.5,
+            "Grey relational analysis: distinguishing coefficient ρ, 0 < ρ ≤ 1",
+            "灰色关联分析的分辨系数 ρ，0 < ρ ≤ 1",
+            group="companion", noun="ρ", minimum=0,
+            doc="Distinguishing coefficient ρ, 0 < ρ ≤ 1 (0.5)."),
+    Setting("grey_normalise", "choice", "mean",
+            "Grey relational analysis: series made dimensionless by the mean (a sub-index may start at 0), "
+            "the initial value, or none",
+            "灰色关联分析的无量纲化：mean 均值化（分指数首年可能为 0）、initial 初值化，或 none 不处理",
+            choices=("initial", "mean", "none"), group="companion", noun="grey normalisation",
+            doc="initial (divide by the first value; default), mean or none."),
+    Setting("grey_series", "choice", "subindices",
+            "Grey relational analysis of the dependent variable against the subindices or the indicators",
+            "灰色关联分析：以被解释变量为参考序列，比较序列为 subindices 各分指数或 indicators 各指标",
+            choices=("subindices", "indicators"), group="companion", noun="grey comparison series"),
+    Setting("kde_kernel", "choice", "gaussian",
+            "Kernel density of the index across regions: gaussian or epanechnikov kernel",
+            "综合指数的核密度估计：gaussian 高斯核或 epanechnikov 核",
+            choices=("gaussian", "epanechnikov"), group="companion", applies="panel", noun="kernel"),
+    Setting("kde_bandwidth", "text", "silverman",
+            "Kernel density bandwidth: silverman (rule of thumb) or a number > 0",
+            "核密度带宽：silverman 经验法则，或填写大于 0 的数值",
+            group="companion", applies="panel", noun="bandwidth"),
+    Setting("kde_years", "text", "all",
+            "Years whose kernel density is drawn: all, or a list such as 2012, 2018, 2024",
+            "绘制核密度曲线的年份：all 全部，或列出如 2012, 2018, 2024",
+            group="companion", applies="panel", noun="density years"),
+)
 
 
 _MINMAX = "minmax (paper, formula 4-1)"
@@ -244,6 +339,52 @@ REGISTRY: dict[str, Setting] = {s.name: s for s in (
     Setting("index_label", "text", "DNQP",
             "Name of the composite index in the tables",
             "综合指数在各表中的名称", group="output", noun="index label"),
+    # ---- panel studies only (Region × Year): the panel template's Settings sheet shows these too ----
+    Setting("panel_entropy", "choice", "global",
+            "Panel entropy: global (pool all region-years, k = 1/ln(N·T): scores comparable across years) or "
+            "by_year (weights within each year: scores comparable within a year only)",
+            "面板熵值法：global 全局熵值法（所有地区-年份合并，k = 1/ln(N·T)，各年得分可比），或 by_year "
+            "逐年计算权重（得分仅在同一年内可比）",
+            choices=("global", "by_year"), applies="panel", noun="panel entropy"),
+    Setting("effects", "choice", "twoway",
+            "Fixed effects of the panel regressions: twoway (region and year, default), region, or none "
+            "(pooled OLS)",
+            "面板回归的固定效应：twoway 地区与年份双向固定效应（默认）、region 仅地区固定效应，或 none "
+            "不设固定效应（混合 OLS）",
+            choices=("twoway", "region", "none"), group="regression", applies="panel", noun="fixed effects",
+            aliases={"two-way": "twoway", "both": "twoway", "fe": "region", "pooled": "none", "ols": "none"}),
+    Setting("cluster", "choice", "region",
+            "Panel standard errors: region = clustered by region (reghdfe vce(cluster id)); none = by cov: "
+            "nonrobust (conventional) or HC1 (xtreg robust); HC3 and HAC are not offered for panels",
+            "面板标准误：region 按地区聚类（reghdfe vce(cluster id)）；none 则按 cov：nonrobust 普通标准误，"
+            "或 HC1（xtreg 的 robust）；面板不提供 HC3 与 HAC",
+            choices=("region", "none"), group="regression", applies="panel", noun="cluster"),
+    Setting("panel_convention", "choice", "reghdfe",
+            "Whose sample: reghdfe (singleton regions dropped and reported, default) or xtreg (kept)",
+            "样本口径：reghdfe（剔除并报告单例地区，默认）或 xtreg（保留）",
+            choices=("reghdfe", "xtreg"), group="regression", applies="panel", noun="panel convention"),
+    Setting("group_test", "choice", "auto",
+            "Heterogeneity by region group: auto (when the Regions table gives groups), yes (required), no",
+            "按地区分组的异质性分析：auto（Regions 表给出分组时进行）、yes（必须进行）、no（不进行）",
+            choices=("auto", "yes", "no"), group="regression", applies="panel", noun="group test"),
+    Setting("group_variable", "text", "index",
+            "Regressor whose coefficient is compared across groups: index (the composite index) or a "
+            "regressor's label",
+            "在各组间比较其系数的解释变量：index（综合指数）或某个解释变量的标签",
+            group="regression", applies="panel", noun="group variable"),
+    Setting("interact", "choice", "all",
+            "Interaction (Chow-type) test: all regressors × group, or only the group variable × group",
+            "交互项（Chow 型）检验：all 全部解释变量与分组交互，或 variable 仅分组变量与分组交互",
+            choices=("all", "variable"), group="regression", applies="panel", noun="interaction"),
+    Setting("permutation_reps", "count", 1000,
+            "Replications of Fisher's permutation test of the coefficient difference (as bdiff; 0 = skip)",
+            "系数差异 Fisher 置换检验的重复次数（同 Stata bdiff；0 表示不做）",
+            group="regression", applies="panel", noun="permutation replications"),
+    Setting("permutation_seed", "count", 20260101,
+            "Seed of the permutation test (fixed and logged, so the p-value can be reproduced)",
+            "置换检验的随机数种子（固定并记录，结果可复现）",
+            group="regression", applies="panel", noun="permutation seed"),
+    *COMPANION_SETTINGS,
 )}
 
 

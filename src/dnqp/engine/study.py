@@ -8,6 +8,7 @@ settings, and returns a frozen :class:`StudyResult` holding every table of the p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,7 @@ from .prepare import ImputeResult, impute, parse_direction, row_label, transform
 from .regression import OLSResult, describe_checked, fit_ols, vif_checked
 from .tables import CORE_ROW, ModelTable, build_model_table
 from .settings import Settings
+from .companion.study import CompanionResults, run_companions
 
 __all__ = ["Settings", "StudyResult", "run_study", "ROLES"]
 
@@ -43,6 +45,8 @@ class StudyResult:
     heterogeneity_model: ModelTable
     imputed: pd.DataFrame
     warnings: tuple[str, ...] = field(default=())
+    #: The companion measures the ``companions`` setting asks for (issue 12; empty by default).
+    companions: CompanionResults = field(default_factory=CompanionResults)
 
     @property
     def heterogeneity_table(self) -> pd.DataFrame:
@@ -158,6 +162,7 @@ def run_study(
     settings: Settings | Mapping | None = None,
     *,
     dimension_labels: Mapping[str, str] | None = None,
+    regions: pd.DataFrame | Mapping | None = None,
 ) -> StudyResult:
     """Run the study end to end and return every table.
 
@@ -178,6 +183,10 @@ def run_study(
     dimension_labels : mapping, optional
         Short names of the sub-indices in the regressions (dimension → label, e.g. "Digital
         infrastructure construction" → "Infra"). Default: the dimension names.
+    regions : DataFrame or mapping, optional
+        A panel's Region → Group. Data keyed by (Region, Year) (a two-level index or a Region column) make
+        this a panel study: :func:`dnqp.engine.panel_study.run_panel_study` runs it and returns its
+        :class:`~dnqp.engine.panel_study.PanelStudyResult`.
 
     Examples
     --------
@@ -189,6 +198,11 @@ def run_study(
     >>> list(r.heterogeneity_table.columns)
     ['(1) Infra', '(2) Inno', '(3) Ind', '(4) Green']
     """
+    from .panel_study import is_panel, run_panel_study
+
+    if is_panel(pd.DataFrame(data)):
+        return run_panel_study(indicators, data, variables, model, settings, regions=regions,
+                               dimension_labels=dimension_labels)
     if settings is None:
         settings = Settings()
     elif isinstance(settings, Mapping):
@@ -296,7 +310,7 @@ def run_study(
     for _, r in imputed.iterrows():
         notes.append(f"{r['table']}: {r['column']} in {row_label(r['row'])} was missing and imputed "
                      f"({settings.impute}) as {r['value']:.6g}")
-    return StudyResult(
+    result = StudyResult(
         settings=settings,
         indicators=ind,
         entropy=ent,
@@ -312,3 +326,7 @@ def run_study(
         imputed=imputed,
         warnings=tuple(notes),
     )
+    companions = run_companions(result, settings, data=ind_imp.data)
+    if not companions and not companions.notes:
+        return result
+    return dataclasses.replace(result, companions=companions, warnings=(*result.warnings, *companions.notes))

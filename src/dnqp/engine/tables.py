@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import DataError, ModelError, SettingsError
 from .regression import CONS, STARS, OLSResult, star_count, vif
 
-__all__ = ["CORE_ROW", "TITLES", "title", "star_count", "star_legend", "TableRow", "ModelTable", "build_model_table",
+__all__ = ["CORE_ROW", "TITLES", "PANEL_TITLES", "title", "star_count", "star_legend", "TableRow", "ModelTable", "build_model_table",
            "model_table", "mean_vif"]
 
 #: The row that holds each model's core regressor when the models differ in it (the heterogeneity table's
@@ -40,11 +40,23 @@ TITLES = {
     "baseline": "Table 6  Baseline regression: {depvar}",
     "heterogeneity": "Table 7  Heterogeneity: {depvar} on each sub-index",
 }
+#: The titles of the tables only a panel study prints (it prints the time-series study's others too).
+PANEL_TITLES = {
+    "weights_by_year": "Table 1  Entropy weights by year",
+    "dimension_weights_by_year": "Table 2  Dimension weights by year",
+    "panel_index": "Table 3  {index_label} index by region and year",
+    "group_means": "Table 3b  Mean {index_label} index by region group and year",
+    "panel_ranks": "Table 3c  Rank of each region by year",
+    "panel_index_long": "Table 3d  {index_label} index and sub-indices by region-year",
+    "panel_baseline": "Table 6  Baseline panel regression: {depvar}",
+    "group_heterogeneity": "Table 8  Heterogeneity by region group: {depvar}",
+    "group_tests": "Table 9  Tests of coefficient equality between region groups",
+}
 
 
 def title(key: str, **names) -> str:
-    """The title of table ``key`` (a key of :data:`TITLES`), with its names filled in."""
-    return TITLES[key].format(**names)
+    """The title of table ``key`` (a key of :data:`TITLES` or :data:`PANEL_TITLES`), with its names filled in."""
+    return (TITLES[key] if key in TITLES else PANEL_TITLES[key]).format(**names)
 
 
 def _level(t: float) -> str:

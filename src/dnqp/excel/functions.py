@@ -108,7 +108,9 @@ def _cell_errors(func):
 
 
 #: Arguments that are ranges: they always arrive as 2-D lists (a 1×1 range too).
-RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls", "region", "year"})
+RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls", "region", "year",
+                    # the companion measures' (functions_companion)
+                    "U", "reference", "series", "values", "groups", "weights", "alpha"})
 
 
 def _args(*names, **docs):
@@ -325,3 +327,8 @@ def DNQP_VERSION():  # noqa: N802
 
 from . import functions_panel as _panel  # noqa: E402 - it builds on the helpers above
 from .functions_panel import DNQP_XTREG  # noqa: E402,F401
+# The companion measures (issue 12) live in their own module; the catalogue lists them.
+from .functions_companion import *  # noqa: E402,F401,F403
+from .functions_companion import __all__ as _COMPANION  # noqa: E402
+
+__all__ += _COMPANION

@@ -48,7 +48,7 @@ def _grid(sheet) -> list[list]:
 def read_grids(book) -> dict[str, list[list]]:
     """The input sheets of the template (those present), sheet name → 2-D list from A1."""
     present = {s.name: s for s in book.sheets}
-    return {name: _grid(present[name]) for name in schema.INPUT_SHEETS if name in present}
+    return {name: _grid(present[name]) for name in schema.PANEL_INPUT_SHEETS if name in present}  # + Regions
 
 
 def is_owned(sheet) -> bool:
@@ -212,4 +212,7 @@ def export_word(book: xw.Book) -> Path:
     out = word_path(book.fullname)
     inputs = parse_grids(read_grids(book))
     result = inputs.run()
+    from ..engine.panel_study import manuscript_refused
+
+    manuscript_refused(result, "Word")
     return write_docx(result, out, inputs, language=getattr(result.settings, "language", "en"))

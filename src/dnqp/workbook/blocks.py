@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engine.tables import ModelTable, TableRow, star_legend, title
 from ..engine.study import StudyResult
+from ..engine.settings import REGISTRY
 
 __all__ = ["Block", "RESULT_SHEETS", "result_blocks", "result_sheets", "sheet_cells", "place", "star_format",
            "PAREN_FORMAT", "paren_format"]
@@ -200,8 +201,9 @@ def _versions() -> list[list]:
 
 
 def _log_blocks(r: StudyResult, inputs) -> list[Block]:
+    panel_only = {s.attribute for s in REGISTRY.values() if s.applies == "panel"}  # not used by a time series
     settings = [[k, v if isinstance(v, int | float | str) or v is None else str(v)]
-                for k, v in r.settings.describe().items()]
+                for k, v in r.settings.describe().items() if k not in panel_only]
     blocks = [Block("log_settings", "Settings used", [["Setting", "Value"]], settings),
               Block("log_versions", "Package versions", [["Package", "Version"]], _versions(),
                     notes=[f"platform {sys.platform}"])]
@@ -225,8 +227,14 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
     """Every result sheet as its list of blocks (see :data:`RESULT_SHEETS`).
 
     ``inputs`` (a :class:`dnqp.workbook.grid.StudyInputs`) adds cell addresses and the cells read from text to
-    the Log.
+    the Log. A panel study's result gets the panel sheets (:mod:`dnqp.workbook.panel_blocks`).
     """
+    from .companion_blocks import companion_blocks  # the companion sheets (issue 12), before the Log
+
+    if not isinstance(result, StudyResult):
+        from .panel_blocks import panel_result_blocks
+
+        return panel_result_blocks(result, inputs)
     return {
         "Weights": _weights_blocks(result),
         "Index": [_index_block(result)],
@@ -234,6 +242,7 @@ def result_blocks(result: StudyResult, inputs=None) -> dict[str, list[Block]]:
         "VIF": [_vif_block(result)],
         "Baseline": _baseline_blocks(result),
         "Heterogeneity": [_heterogeneity_block(result)],
+        **companion_blocks(result),
         "Log": _log_blocks(result, inputs),
     }
 

@@ -7,7 +7,7 @@ import re
 
 from .blocks import Block
 
-__all__ = ["chart_index", "chart_weights", "chart_coefficients"]
+__all__ = ["chart_index", "chart_weights", "chart_coefficients", "chart_group_means"]
 
 _PALETTE = ["#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF9000", "#2E75B6", "#A50021", "#3B3838"]
 
@@ -92,6 +92,30 @@ def chart_coefficients(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, 
                      "name_font": {"size": 11}})
     chart.set_y_axis({"name": "Coefficient", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"label_position": "low"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 360})
+    ws.insert_chart(*anchor, chart)
+
+
+def chart_group_means(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int]) -> None:
+    """A panel's mean index by region group over the years: one line per group (a row of the block), the
+    years (the header) as categories."""
+    chart = wb.add_chart({"type": "line"})
+    head, first = r0 + 1, r0 + 1 + len(b.header)
+    last_col = len(b.header[0]) - 1
+    for i, row in enumerate(b.body):
+        chart.add_series({
+            "name": [name, first + i, 0],
+            "categories": _col(name, 1, head, head, last_col),
+            "values": _col(name, 1, first + i, first + i, last_col),
+            "line": {"color": _PALETTE[i % len(_PALETTE)], "width": 2.0},
+            "marker": {"type": "circle", "size": 4},
+        })
+    chart.set_title({"name": _chart_text(f"Mean index by region group, {b.header[0][1]}–{b.header[0][-1]}"),
+                     "name_font": {"size": 11}})
+    chart.set_x_axis({"name": "Year", "num_font": {"rotation": -45}})
+    chart.set_y_axis({"name": "Mean index", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+                      "num_format": "0.00"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": 360})
     ws.insert_chart(*anchor, chart)

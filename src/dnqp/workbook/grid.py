@@ -281,6 +281,7 @@ def _read_dimensions(table: _Table | None, dims: Sequence[str], problems: list[P
     labels: dict[str, str] = {}
     used: dict[str, int] = {}
     listed: dict[str, int] = {}
+    canonical = {norm_key(d): d for d in dims}
     for i, row in df.iterrows():
         dim, lab = row["Dimension"], row["Label"]
         if not dim:
@@ -294,6 +295,7 @@ def _read_dimensions(table: _Table | None, dims: Sequence[str], problems: list[P
         bad = label_issue(lab) if lab else None
         if bad:
             problems.append(Problem(table.addr(i, jlab), f"(dimension {dim}): {bad}"))
+        dim = canonical.get(norm_key(dim), dim)  # matched to the Indicators' spelling by the one rule
         if dim not in dims:
             problems.append(Problem(table.addr(i, jdim), f"dimension {dim!r} is not the dimension of any "
                                     "indicator in the Indicators table"))
@@ -531,6 +533,10 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
     set_t = _read_table(grids, schema.SETTINGS, problems, notes)
     if problems:  # a missing sheet or header, a duplicate or blank header, a formula without a saved value:
         raise InputError(problems)  # what follows would only repeat it in other words
+    from .panel_grid import is_panel_table, parse_panel  # a Region column: a panel (regions × years)
+
+    if is_panel_table(data_t) or is_panel_table(var_t):
+        return parse_panel(grids, (ind_t, dim_t, data_t, var_t, model_t, set_t), notes)
 
     where: dict[str, str] = {}
     settings = _read_settings(set_t, problems, where)
@@ -542,6 +548,12 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
         problems.append(Problem(dim_t.addr(list(_text_columns(dim_t, ["Dimension"])["Dimension"]).index(dim),
                                            dim_t.col("Label")),
                                 f"the label {settings.index_label} is also the name of the index (Settings)"))
+    jdim = ind_t.col("Dimension")
+    for d in dims:  # a dimension without a label names its sub-index itself
+        if d not in labels and label_issue(d):
+            i = list(ind["Dimension"]).index(d)
+            problems.append(Problem(ind_t.addr(i, jdim), f"(dimension {d}): {label_issue(d)} (or give it a label "
+                                    "in the Dimensions table)"))
     model_problems: list[Problem] = []
     model = _read_model(model_t, model_problems)  # reported after the numbers, in the order of the sheets
     codes = [c for c in ind["Code"] if c]

@@ -61,7 +61,9 @@ def is_number(value) -> bool:
 def manuscript_blocks(result, inputs=None) -> list[Block]:
     """The result blocks of a manuscript, in :data:`PAPER_ORDER`, a ``*_stats`` block merged under its table."""
     sheets = result_blocks(result, inputs)
-    blocks = [b for name, bs in sheets.items() if name not in NOT_IN_MANUSCRIPT for b in bs]
+    # a companion sheet's chart data (``*_chart`` blocks: density curves, grade bands) is not a table of the paper
+    blocks = [b for name, bs in sheets.items() if name not in NOT_IN_MANUSCRIPT for b in bs
+              if not b.key.endswith("_chart")]
     rank = {k: i for i, k in enumerate(PAPER_ORDER)}
     ordered = sorted(range(len(blocks)), key=lambda i: (rank.get(blocks[i].key.removesuffix("_stats"),
                                                                  len(rank)), i))

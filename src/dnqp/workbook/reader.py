@@ -247,7 +247,7 @@ def read_grids(path: str | os.PathLike) -> Grids:
     book = None
     try:
         sheets = {norm_key(s.sheet) for s in (schema.INDICATORS, schema.DATA, schema.VARIABLES, schema.MODEL,
-                                              schema.SETTINGS)}
+                                              schema.SETTINGS, schema.REGIONS)}
         with zipfile.ZipFile(path) as z:  # before calamine: a DTD is refused here, by defusedxml
             _refuse_entities(z)
             special, last_rows = {}, {}

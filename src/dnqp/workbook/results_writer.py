@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 
 from .atomic import atomic_path
-from .blocks import RESULT_SHEETS, Block, place, result_blocks
-from .charts import chart_coefficients, chart_index, chart_weights
+from .blocks import Block, place, result_blocks
+from .charts import chart_coefficients, chart_group_means, chart_index, chart_weights
+from .companion_charts import draw_companion_charts
 from .grid import StudyInputs
 from .safety import check_workbook_file
 from .writer import new_sheet, new_workbook, write_cell
@@ -117,8 +118,7 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
     with atomic_path(path) as tmp:
         wb = new_workbook(tmp, "dnqp results", RESULTS_KEYWORD)
         fm = _Formats(wb)
-        for name in RESULT_SHEETS:
-            blocks = sheets[name]
+        for name, blocks in sheets.items():  # RESULT_SHEETS' order (a panel: PANEL_RESULT_SHEETS'), the companion sheets before the Log
             ws = new_sheet(wb, name)
             ws.hide_gridlines(2)
             widths = _widths(blocks)
@@ -140,5 +140,8 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
                 chart_weights(wb, ws, name, r0, b, below)
             if "baseline" in by_key:
                 chart_coefficients(wb, ws, name, *by_key["baseline"], below)
+            if "group_means" in by_key:
+                chart_group_means(wb, ws, name, *by_key["group_means"], below)
+            draw_companion_charts(wb, ws, name, by_key, below)
         wb.close()
     return path

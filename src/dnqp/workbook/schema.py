@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["TableSpec", "INDICATORS", "DIMENSIONS", "DATA", "VARIABLES", "MODEL", "SETTINGS", "INPUT_SHEETS",
-           "GUIDE_SHEET", "RESULT_PREFIX", "MISSING_TEXT"]
+           "GUIDE_SHEET", "RESULT_PREFIX", "MISSING_TEXT", "PANEL_DATA", "PANEL_VARIABLES", "REGIONS",
+           "PANEL_INPUT_SHEETS"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,12 @@ INPUT_SHEETS = (GUIDE_SHEET, INDICATORS.sheet, DATA.sheet, VARIABLES.sheet, MODE
 RESULT_PREFIX = "dnqp_"
 #: How a missing value is typed in the template (blank, NA and #N/A are all accepted).
 MISSING_TEXT = "NA"
+
+# ---- panel studies (regions × years) ----
+#: A panel's Data and Variables: one row per region-year, keyed by Region then Year (same sheets and Tables).
+PANEL_DATA = TableSpec("Data", "Data", "A1", ("Region", "Year"), required=("Region", "Year"))
+PANEL_VARIABLES = TableSpec("Variables", "Variables", "A1", ("Region", "Year"), required=("Region", "Year"))
+#: Each region's Group (for heterogeneity by region group), its name as printed and the grouping's source.
+REGIONS = TableSpec("Regions", "Regions", "A1", ("Region", "Group", "Name", "Source"), required=("Region",))
+PANEL_INPUT_SHEETS = (GUIDE_SHEET, INDICATORS.sheet, DATA.sheet, VARIABLES.sheet, REGIONS.sheet, MODEL.sheet,
+                      SETTINGS.sheet)

@@ -88,10 +88,13 @@ def _validate(ws, r0, c0, r1, c1, **options) -> None:
     ws.data_validation(r0, c0, r1, c1, options)
 
 
-def write_template(path: str | os.PathLike, sample: bool = False) -> Path:
-    """Write the blank template (or, with ``sample``, the filled illustrative sample) to ``path``."""
+def write_template(path: str | os.PathLike, sample: bool = False, panel: bool = False) -> Path:
+    """Write the blank template (or, with ``sample``, the filled illustrative sample) to ``path``; ``panel``:
+    the panel template (regions × years, with the Regions sheet)."""
     from .template import template_grids
 
+    if panel:
+        return _write_panel_template(path, sample)
     grids = template_grids(sample)
     path = Path(path)
     extra = 200  # validation also covers rows the analyst adds below each table
@@ -100,17 +103,7 @@ def write_template(path: str | os.PathLike, sample: bool = False) -> Path:
         f = _template_formats(wb)
         _guide_sheet(wb, grids[schema.GUIDE_SHEET], f)
 
-        ws = new_sheet(wb, schema.INDICATORS.sheet)
-        rows = grids[schema.INDICATORS.sheet]
-        _table(ws, schema.INDICATORS, rows, 0, f, [f["input_center"], f["input"], f["input"], f["input"],
-                                                   f["input"], f["input_center"]])
-        _table(ws, schema.DIMENSIONS, rows, 8, f, [f["input"], f["input"]])
-        _table_widths(ws, [(0, 7), (1, 58), (2, 34), (3, 16), (4, 30), (5, 10), (6, 3), (7, 3), (8, 34), (9, 10)])
-        _validate(ws, 1, 5, extra, 5, validate="list", source=["+", "\u2212"], error_type="warning",
-                  input_title="Direction", input_message="+ benefit (larger is better), − cost (smaller is better). "
-                  "Also accepted: -, 1/-1, benefit/cost, 正向/负向.",
-                  error_message="Use + or −; also accepted: -, 1/-1, benefit/cost, 正向/负向.")
-        ws.freeze_panes(1, 0)
+        _indicators_sheet(wb, grids[schema.INDICATORS.sheet], f, extra)
 
         for spec, what in ((schema.DATA, "indicator"), (schema.VARIABLES, "variable")):
             ws = new_sheet(wb, spec.sheet)
@@ -126,15 +119,7 @@ def write_template(path: str | os.PathLike, sample: bool = False) -> Path:
                       error_message="Not a number. A missing value is left blank or typed NA or #N/A.")
             ws.freeze_panes(1, 1)
 
-        ws = new_sheet(wb, schema.MODEL.sheet)
-        _table(ws, schema.MODEL, grids[schema.MODEL.sheet], 0, f,
-               [f["input"], f["input_center"], f["input_center"], f["input"], f["input"]])
-        _table_widths(ws, [(0, 12), (1, 12), (2, 11), (3, 13), (4, 50)])
-        _validate(ws, 1, 1, extra, 1, validate="list", source=["dependent", "control"],
-                  input_title="Role", input_message="dependent (exactly one) or control")
-        _validate(ws, 1, 2, extra, 2, validate="list", source=["ln", "none"],
-                  input_title="Transform", input_message="ln: natural logarithm; none: as typed")
-        ws.freeze_panes(1, 0)
+        _model_sheet(wb, grids[schema.MODEL.sheet], f, extra)
 
         _settings_sheet(wb, grids[schema.SETTINGS.sheet], f)
         for name, web in ANALYSIS_SHEETS.items():
@@ -188,7 +173,7 @@ def _settings_sheet(wb, rows: list[list], f: dict) -> None:
             ws.set_column(col, col, 16, None, {"hidden": True})
             ref = f"=${_letter(col)}$2:${_letter(col)}${len(setting.choices) + 1}"
             _validate(ws, i, 1, i, 1, validate="list", source=ref, input_title=setting.name, input_message=hint)
-        elif setting.kind == "lags":
+        elif setting.kind in ("lags", "count"):
             _validate(ws, i, 1, i, 1, validate="integer", criteria=">=", value=0, ignore_blank=True,
                       input_title=setting.name, input_message=hint)
         elif setting.kind == "number":
@@ -201,3 +186,64 @@ def _letter(col: int) -> str:
     from xlsxwriter.utility import xl_col_to_name
 
     return xl_col_to_name(col)
+
+
+def _indicators_sheet(wb, rows: list[list], f: dict, extra: int) -> None:
+    ws = new_sheet(wb, schema.INDICATORS.sheet)
+    _table(ws, schema.INDICATORS, rows, 0, f, [f["input_center"], f["input"], f["input"], f["input"],
+                                               f["input"], f["input_center"]])
+    _table(ws, schema.DIMENSIONS, rows, 8, f, [f["input"], f["input"]])
+    _table_widths(ws, [(0, 7), (1, 58), (2, 34), (3, 16), (4, 30), (5, 10), (6, 3), (7, 3), (8, 34), (9, 10)])
+    _validate(ws, 1, 5, extra, 5, validate="list", source=["+", "\u2212"], error_type="warning",
+              input_title="Direction", input_message="+ benefit (larger is better), − cost (smaller is better). "
+              "Also accepted: -, 1/-1, benefit/cost, 正向/负向.",
+              error_message="Use + or −; also accepted: -, 1/-1, benefit/cost, 正向/负向.")
+    ws.freeze_panes(1, 0)
+
+
+def _model_sheet(wb, rows: list[list], f: dict, extra: int) -> None:
+    ws = new_sheet(wb, schema.MODEL.sheet)
+    _table(ws, schema.MODEL, rows, 0, f, [f["input"], f["input_center"], f["input_center"], f["input"], f["input"]])
+    _table_widths(ws, [(0, 12), (1, 12), (2, 11), (3, 13), (4, 50)])
+    _validate(ws, 1, 1, extra, 1, validate="list", source=["dependent", "control"],
+              input_title="Role", input_message="dependent (exactly one) or control")
+    _validate(ws, 1, 2, extra, 2, validate="list", source=["ln", "none"],
+              input_title="Transform", input_message="ln: natural logarithm; none: as typed")
+    ws.freeze_panes(1, 0)
+
+
+def _write_panel_template(path, sample: bool) -> Path:
+    """The panel template: Data and Variables keyed by Region and Year, the Regions sheet, panel Settings."""
+    from .template import panel_template_grids
+
+    grids = panel_template_grids(sample)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        title = ("dnqp panel sample workbook (ILLUSTRATIVE data)" if sample else "dnqp panel workbook template")
+        wb = new_workbook(tmp, title)
+        f = _template_formats(wb)
+        _guide_sheet(wb, grids[schema.GUIDE_SHEET], f)
+        _indicators_sheet(wb, grids[schema.INDICATORS.sheet], f, 200)
+        for spec, what in ((schema.PANEL_DATA, "indicator"), (schema.PANEL_VARIABLES, "variable")):
+            ws = new_sheet(wb, spec.sheet)
+            rows = grids[spec.sheet]
+            n, extra = len(rows[0]), len(rows) + 2000
+            _table(ws, spec, rows, 0, f, [f["input"], f["year"]] + [f["number"]] * (n - 2))
+            _table_widths(ws, [(0, 16), (1, 8)] + [(j, 12) for j in range(2, n)])
+            _validate(ws, 1, 0, extra, 0, validate="length", criteria=">", value=0, error_type="warning",
+                      input_title="Region", input_message="A region's name (text), as in the Regions sheet.")
+            _validate(ws, 1, 1, extra, 1, validate="integer", criteria="between", minimum=1800, maximum=2200,
+                      input_title="Year", input_message="One row per region-year, e.g. 2014.")
+            _validate(ws, 1, 2, extra, n - 1, validate="decimal", criteria="between", minimum=-1e300, maximum=1e300,
+                      error_type="warning", input_title=f"{what.capitalize()} value",
+                      input_message="A number as published. Missing: leave blank, or type NA or #N/A.",
+                      error_message="Not a number. A missing value is left blank or typed NA or #N/A.")
+            ws.freeze_panes(1, 2)
+        ws = new_sheet(wb, schema.REGIONS.sheet)
+        _table(ws, schema.REGIONS, grids[schema.REGIONS.sheet], 0, f, [f["input"], f["input"], f["input"], f["fixed"]])
+        _table_widths(ws, [(0, 16), (1, 12), (2, 10), (3, 100)])
+        ws.freeze_panes(1, 0)
+        _model_sheet(wb, grids[schema.MODEL.sheet], f, 200)
+        _settings_sheet(wb, grids[schema.SETTINGS.sheet], f)
+        wb.close()
+    return path

@@ -67,7 +67,7 @@ def as_weights(weights: Sequence | Mapping | pd.Series, columns: pd.Index, what:
     for j, (c, v) in enumerate(zip(columns, raw)):
         try:
             w[j] = float(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise DataError(f"indicator {c}: {what} {v!r} is not a number") from None
         if not np.isfinite(w[j]) or w[j] < 0:
             raise DataError(f"indicator {c}: {what} {w[j]:g} must be a finite number ≥ 0")

@@ -10,16 +10,17 @@ import pandas as pd
 
 from ...errors import DataError, SettingsError
 from ..prepare import as_numeric
+from ..settings import REGISTRY
 from ._common import check_series, row_name, settings_choice, standardized
 
 __all__ = ["CouplingResult", "coupling_coordination", "coupling_grade", "COUPLING_GRADES", "COUPLING_VARIANTS",
            "COUPLING_SCALINGS", "LAG_THRESHOLD"]
 
 #: ``"classic"``: C = n·(∏U)^{1/n}/ΣU; ``"revised"``: Wang Shujia et al. (2021).
-COUPLING_VARIANTS = ("classic", "revised")
+COUPLING_VARIANTS = REGISTRY["coupling_variant"].choices
 #: ``"none"``: U used as given (must lie in [0, 1]); ``"minmax"``: each system rescaled to [0, 1];
 #: ``"spssau"``: each system rescaled to [0.01, 0.99], SPSSAU's default "data intervalisation".
-COUPLING_SCALINGS = ("none", "minmax", "spssau")
+COUPLING_SCALINGS = REGISTRY["coupling_scaling"].choices
 #: A system lags when it falls more than this below the leading one.
 LAG_THRESHOLD = 0.1
 
@@ -121,7 +122,7 @@ def _alpha(alpha: Sequence | Mapping | pd.Series | None, systems: pd.Index) -> n
     for k, (s, v) in enumerate(zip(systems, raw)):
         try:
             a[k] = float(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise SettingsError(f"system {s}: α {v!r} is not a number") from None
         if not np.isfinite(a[k]) or a[k] < 0:
             raise SettingsError(f"system {s}: α {a[k]:g} must be a finite number ≥ 0")
@@ -190,7 +191,7 @@ def coupling_coordination(
     settings_choice(scaling, COUPLING_SCALINGS, "coupling scaling")
     try:
         lag_threshold = float(lag_threshold)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingsError(f"the lag threshold must be a number, got {lag_threshold!r}") from None
     if not isinstance(scores, pd.DataFrame):
         scores = pd.DataFrame(scores)

@@ -10,12 +10,13 @@ import pandas as pd
 
 from ...errors import DataError, SettingsError
 from ..prepare import as_numeric
+from ..settings import REGISTRY
 from ._common import check_series, rank_desc, region_level, row_name, settings_choice
 
 __all__ = ["GreyResult", "grey_relation", "GREY_NORMALISATIONS"]
 
 #: ``"initial"``: each series divided by its first value; ``"mean"``: by its mean; ``"none"``: as given.
-GREY_NORMALISATIONS = ("initial", "mean", "none")
+GREY_NORMALISATIONS = REGISTRY["grey_normalise"].choices
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _dimensionless(v: np.ndarray, index: pd.Index, names: Sequence, how: str,
                    groups: np.ndarray | None) -> np.ndarray:
     """Each column divided by its first value or its mean (within each region for a panel)."""
     if how == "none":
-        return v
+        return np.array(v, dtype=float)  # a copy: the caller works in place
     if groups is None:
         segments = [slice(None)]
     else:
@@ -123,7 +124,7 @@ def grey_relation(
     settings_choice(normalise, GREY_NORMALISATIONS, "grey normalisation")
     try:
         rho = float(rho)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingsError(f"ρ must be a number in (0, 1], got {rho!r}") from None
     if not (0.0 < rho <= 1.0):
         raise SettingsError(f"ρ must lie in (0, 1], got {rho:g}")
@@ -146,7 +147,7 @@ def grey_relation(
         raise DataError(f"grey relational analysis needs at least 2 rows, got {len(series)}")
     x = as_numeric(series, what="series")
     v = x.to_numpy(dtype=float)
-    y = pd.to_numeric(reference, errors="coerce").to_numpy(dtype=float)
+    y = as_numeric(reference.rename(ref_name).to_frame(), what="series").iloc[:, 0].to_numpy(dtype=float)
     check_series(y, x.index, ref_name)
     for j, c in enumerate(x.columns):
         check_series(v[:, j], x.index, c)

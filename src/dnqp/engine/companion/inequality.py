@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SettingsError
+from ..settings import REGISTRY
 from ._common import region_level, row_name, settings_choice, year_level
 
 __all__ = ["DagumResult", "TheilResult", "DensityResult", "dagum_gini", "theil_index", "kernel_density",
            "pairwise_abs_sum", "cross_abs_sums", "KERNELS"]
 
 #: Kernels of :func:`kernel_density`, with statsmodels' names.
-KERNELS = {"gaussian": "gau", "epanechnikov": "epa"}
+KERNELS = dict(zip(REGISTRY["kde_kernel"].choices, ("gau", "epa")))
 
 
 # ------------------------------------------------------------------------------------------ sort-based sums
@@ -485,13 +486,13 @@ def kernel_density(
     else:
         try:
             bandwidth = float(bandwidth)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise SettingsError(f"the bandwidth must be 'silverman' or a number > 0, got {bandwidth!r}") from None
         if not (np.isfinite(bandwidth) and bandwidth > 0):
             raise SettingsError(f"the bandwidth must be a number > 0, got {bandwidth:g}")
     try:
         gridsize, cut = int(gridsize), float(cut)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingsError("the grid size must be a whole number and the cut a number") from None
     if gridsize < 10:
         raise SettingsError(f"the grid size must be at least 10, got {gridsize}")

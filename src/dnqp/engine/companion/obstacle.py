@@ -113,7 +113,7 @@ def obstacle_degree(
     """
     try:
         top = int(top)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingsError(f"the number of top obstacles must be a whole number, got {top!r}") from None
     if top < 1:
         raise SettingsError(f"the number of top obstacles must be at least 1, got {top}")

@@ -10,15 +10,16 @@ import pandas as pd
 
 from ...errors import DataError
 from ..entropy import Standardized
+from ..settings import REGISTRY
 from ._common import as_weights, rank_desc, row_name, settings_choice, standardized, year_level
 from .weights import WEIGHT_METHODS, WeightsResult, weights_from_standardized
 
 __all__ = ["TopsisResult", "topsis", "TOPSIS_NORMALISATIONS", "PANEL_MODES"]
 
 #: ``"minmax"``: the standardised z of the entropy step; ``"vector"``: ``x / √Σx²`` with cost ideals reversed.
-TOPSIS_NORMALISATIONS = ("minmax", "vector")
+TOPSIS_NORMALISATIONS = REGISTRY["topsis_normalise"].choices
 #: ``"pooled"``: one ideal over every row (region-years); ``"year"``: each year normalised and ranked alone.
-PANEL_MODES = ("pooled", "year")
+PANEL_MODES = REGISTRY["topsis_panel"].choices
 
 
 @dataclass(frozen=True)

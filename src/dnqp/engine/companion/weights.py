@@ -10,6 +10,7 @@ import pandas as pd
 
 from ...errors import ConstantIndicatorError, DataError, SettingsError
 from ..entropy import CONVENTIONS, Standardized, dimension_of, entropy_weights, subindex_scores
+from ..settings import REGISTRY
 from ._common import as_weights, settings_choice, standardized
 
 __all__ = ["WeightsResult", "CriticResult", "ScoresResult", "critic_weights", "equal_weights",
@@ -21,7 +22,7 @@ CRITIC_CORRELATIONS = ("pearson", "absolute")
 #: How two weight vectors are combined (组合赋权).
 COMBINATIONS = ("multiplicative", "additive")
 #: The weights a companion measure can use.
-WEIGHT_METHODS = ("entropy", "critic", "critic-abs", "equal", "multiplicative", "additive")
+WEIGHT_METHODS = REGISTRY["companion_weights"].choices
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def combine_weights(
     else:
         try:
             lam = float(lam)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise SettingsError(f"λ must be a number in [0, 1], got {lam!r}") from None
         if not 0.0 <= lam <= 1.0:
             raise SettingsError(f"λ must lie in [0, 1], got {lam:g}")

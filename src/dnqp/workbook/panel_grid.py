@@ -1,0 +1,370 @@
+"""Reading a filled panel template (regions × years): sheet grids in, the panel study's inputs out (pure).
+
+A workbook is a panel when its Data or Variables table has a ``Region`` column (:func:`is_panel_table`);
+:func:`dnqp.workbook.grid.parse_grids` then hands it to :func:`parse_panel`. Data and Variables hold one
+row per region-year, keyed by Region then Year; the optional Regions sheet gives each region its Group.
+Every problem names its cell, and all are collected before :class:`~dnqp.workbook.grid.InputError` is
+raised: a region-year given twice, a region in one of Data and Variables only, a number or a blank in
+Region, a Region or Year column in one sheet but not the other, a region without a Group (when group
+heterogeneity is asked for), a group with fewer than two regions. A region with a single year and fewer
+than 10 clusters are warnings in the Log. Unbalanced panels are read as they are; the absent
+region-years are listed in the Log, never invented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import schema
+from ..engine.cells import cell_text as _text, is_blank as _blank, shown as _shown
+from ..engine.checks import norm_key, year_issues
+from ..engine.panel import REGION, YEAR
+from ..engine.panel_regression import MIN_CLUSTERS
+from ..engine.panel_study import PanelStudyResult, run_panel_study
+from ..engine.prepare import coerce_cell, row_label
+from ..engine.settings import Settings
+from ..errors import SettingsError
+from .grid import (CellReport, InputError, Problem, _check_labels, _read_dimensions, _read_indicators, _read_model,
+                   _read_settings, _read_table, _Table, _text_columns)
+
+__all__ = ["PanelStudyInputs", "parse_panel", "is_panel_table"]
+
+
+@dataclass(frozen=True)
+class PanelStudyInputs:
+    """What :func:`dnqp.engine.panel_study.run_panel_study` needs, read from a panel workbook, plus where every
+    value came from (``cells``: (table, (region, year), column) → ``Data!C5``)."""
+
+    indicators: pd.DataFrame
+    data: pd.DataFrame
+    variables: pd.DataFrame
+    model: pd.DataFrame
+    regions: pd.DataFrame | None
+    settings: Settings
+    dimension_labels: dict[str, str]
+    reports: tuple[CellReport, ...] = ()
+    cells: Mapping[tuple, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    setting_cells: Mapping[str, str] = field(default_factory=dict)
+    design: str = ""
+
+    def address(self, table: str, row, column: str) -> str:
+        """The cell (``Data!D5``) that holds ``column`` of region-year ``row`` = (region, year) in ``table``."""
+        region, year = row
+        return self.cells.get((table, (str(region), int(year)), str(column)), "")
+
+    def run(self) -> PanelStudyResult:
+        """Run the panel study; the reader's notes come first among the result's warnings."""
+        try:
+            result = run_panel_study(self.indicators, self.data, self.variables, self.model, self.settings,
+                                     regions=self.regions, dimension_labels=self.dimension_labels)
+        except SettingsError as err:  # a setting that fails on these data: name its cell
+            name = re.match(r"setting (\w+)", str(err))
+            cell = self.setting_cells.get(name.group(1)) if name else None
+            if cell:
+                raise SettingsError(f"{cell}: {err}") from None
+            raise
+        return dataclasses.replace(result, warnings=(*self.notes, *result.warnings))
+
+
+def is_panel_table(table: _Table | None) -> bool:
+    """True when a Data or Variables table has a Region column."""
+    return table is not None and table.col(REGION) is not None
+
+
+def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] | None]:
+    """The (region, year) of every body row (None where it is bad, with a problem reported)."""
+    sheet = table.spec.sheet
+    jr, jy = table.col(REGION), table.col(YEAR)
+    if jr != 0 or jy != 1:
+        problems.append(Problem(table.addr(-1, 0), f"a panel's {sheet} table starts with the columns Region, Year "
+                                f"(found {', '.join(repr(h) for h in table.header[:2])})"))
+        return [None] * len(table.rows)
+    if not table.rows:
+        problems.append(Problem(table.addr(0, 0), f"the {sheet} table has no rows (one row per region-year)"))
+    keys: list = []
+    seen: dict[tuple, int] = {}
+    for i, row in enumerate(table.rows):
+        region, year = row[0], row[1]
+        key_ok = True
+        if _blank(region):
+            problems.append(Problem(table.addr(i, 0), "the Region is blank but the row has values"))
+            key_ok = False
+        else:
+            x, action, _ = coerce_cell(region)
+            if action in ("number", "coerced") and not isinstance(region, bool):
+                problems.append(Problem(table.addr(i, 0), f"Region {_shown(region)} is a number, not a region name: "
+                                        "is the Region column shifted? (type names such as Beijing)"))
+                key_ok = False
+        _, issues = year_issues([year])
+        if issues:
+            problems.append(Problem(table.addr(i, 1), issues[0].message))
+            key_ok = False
+        if not key_ok:
+            keys.append(None)
+            continue
+        key = (_text(region).strip(), int(float(coerce_cell(year)[0])))
+        folded = (norm_key(key[0]), key[1])
+        if folded in seen:
+            problems.append(Problem(table.addr(i, 0), f"region {key[0]}, year {key[1]} is given twice "
+                                    f"(also {table.addr(seen[folded], 0)})"))
+            keys.append(None)
+            continue
+        seen[folded] = i
+        keys.append(key)
+    return keys
+
+
+def _read_panel_numbers(table: _Table, keys: list, what: str, problems: list[Problem], reports: list[CellReport],
+                        cells: dict, used: Sequence[str], notes: list[str]) -> pd.DataFrame:
+    """(Region, Year)-indexed floats of the ``used`` columns; bad cells are problems, text numbers reports."""
+    sheet = table.spec.sheet
+    wanted = {norm_key(u): u for u in used}
+    found = [(j, wanted[norm_key(h)]) for j, h in enumerate(table.header) if j > 1 and h and norm_key(h) in wanted]
+    unused = [j for j, h in enumerate(table.header) if j > 1 and h and norm_key(h) not in wanted]
+    if unused:
+        notes.append(f"{sheet}: column(s) {', '.join(f'{table.header[j]} ({table.addr(-1, j)})' for j in unused)} "
+                     f"are not used by the study ({'not indicators' if what == 'indicator' else 'not in Model'}) "
+                     "and were ignored")
+    columns = [c for _, c in found]
+    values: dict[str, list] = {c: [] for c in columns}
+    index = []
+    for i, row in enumerate(table.rows):
+        key = keys[i]
+        where = f"{key[0]} {key[1]}" if key else "no region-year"
+        for j, col in found:
+            v = row[j]
+            x, action, reason = coerce_cell(v)
+            if action == "rejected":
+                problems.append(Problem(table.addr(i, j), f"({what} {col}, {where}): {_shown(v)} is not a number — "
+                                        f"{reason}"))
+            elif action == "coerced" or (action == "missing" and not _blank(v)):
+                reports.append(CellReport(table.addr(i, j), sheet, key, col, v, x, action))
+            if key is not None:
+                values[col].append(x)
+                cells[(sheet, key, col)] = table.addr(i, j)
+        if key is not None:
+            index.append(key)
+    mi = pd.MultiIndex.from_tuples(index, names=[REGION, YEAR]) if index else pd.MultiIndex.from_tuples(
+        [], names=[REGION, YEAR])
+    return pd.DataFrame(values, index=mi, columns=columns, dtype=float)
+
+
+def _read_regions(grids, problems: list[Problem], notes: list[str]) -> tuple[_Table | None, pd.DataFrame | None]:
+    if schema.REGIONS.sheet not in grids:
+        return None, None
+    table = _read_table(grids, schema.REGIONS, problems, notes, optional=True)
+    if table is None or table.col(REGION) is None:
+        return table, None
+    df = _text_columns(table, ["Region", "Group"])
+    seen: dict[str, int] = {}
+    jr = table.col(REGION)
+    for i, r in enumerate(df["Region"]):
+        if not r:
+            problems.append(Problem(table.addr(i, jr), "the Region is blank"))
+        elif norm_key(r) in seen:
+            problems.append(Problem(table.addr(i, jr), f"region {r} is listed twice (also "
+                                    f"{table.addr(seen[norm_key(r)], jr)})"))
+        else:
+            seen[norm_key(r)] = i
+    return table, df
+
+
+def _first_rows(table: _Table, keys: list) -> dict[str, int]:
+    """Each region's first body row in a table (by the matching rule)."""
+    out: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if k is not None:
+            out.setdefault(norm_key(k[0]), i)
+    return out
+
+
+def _check_panel(data_t, data_keys, var_t, var_keys, reg_t, regions, settings: Settings, where: dict,
+                 model, variables, cells, problems: list[Problem], notes: list[str]) -> None:
+    """The checks across a panel's tables, each at the cell to fix."""
+    d_first, v_first = _first_rows(data_t, data_keys), _first_rows(var_t, var_keys)
+    names = {norm_key(k[0]): k[0] for k in [*data_keys, *var_keys] if k is not None}
+    for first, other, table, other_t in ((d_first, v_first, data_t, var_t), (v_first, d_first, var_t, data_t)):
+        for key, i in first.items():
+            if key not in other:
+                problems.append(Problem(table.addr(i, 0), f"region {names[key]} is in {table.spec.sheet} but not in "
+                                        f"{other_t.spec.sheet}"))
+    d_set = {(norm_key(k[0]), k[1]): i for i, k in enumerate(data_keys) if k is not None}
+    v_set = {(norm_key(k[0]), k[1]): i for i, k in enumerate(var_keys) if k is not None}
+    for mine, theirs, table, other_t in ((d_set, v_set, data_t, var_t), (v_set, d_set, var_t, data_t)):
+        for (r, y), i in mine.items():
+            if (r, y) not in theirs and r in (v_first if table is data_t else d_first):
+                problems.append(Problem(table.addr(i, 1), f"region {names[r]}, year {y} is in {table.spec.sheet} "
+                                        f"but not in {other_t.spec.sheet}"))
+    # Single-year regions and the number of clusters: warnings.
+    years_of: dict[str, set] = {}
+    for k in data_keys:
+        if k is not None:
+            years_of.setdefault(norm_key(k[0]), set()).add(k[1])
+    for key, ys in years_of.items():
+        if len(ys) == 1:
+            notes.append(f"{data_t.addr(d_first[key], 0)}: region {names[key]} has a single year ({min(ys)}): under "
+                         "region fixed effects it is a singleton"
+                         + (", dropped as reghdfe does" if settings.panel_convention == "reghdfe" else ""))
+    if settings.cluster == "region" and 0 < len(years_of) < MIN_CLUSTERS:
+        notes.append(f"{data_t.column_range(0)}: only {len(years_of)} regions, so {len(years_of)} clusters: clustered "
+                     f"standard errors are unreliable with fewer than {MIN_CLUSTERS} (setting cluster, "
+                     f"{where.get('cluster', 'Settings')})")
+    if settings.cov in ("HC3", "HAC"):
+        problems.append(Problem(where.get("cov", "Settings!A1"), f"setting cov = '{settings.cov}' is not available "
+                                "for a panel: choose nonrobust or HC1 (with cluster = none), or keep cluster = region "
+                                "for clustered standard errors"))
+    # Groups.
+    asked = settings.group_test
+    given = regions is not None and bool((regions["Group"] != "").any())
+    if asked == "yes" and not given:
+        cell = reg_t.addr(-1, 0) if reg_t is not None else f"{schema.REGIONS.sheet}!{schema.REGIONS.anchor}"
+        problems.append(Problem(cell, f"setting group_test = 'yes' ({where.get('group_test', 'Settings')}) but no "
+                                "region has a Group: fill the Regions table (Region, Group)"))
+    if asked != "no" and given:
+        jg = reg_t.col("Group")
+        listed = {norm_key(r): i for i, r in enumerate(regions["Region"]) if r}
+        for key, i in d_first.items():
+            if key not in listed:
+                problems.append(Problem(data_t.addr(i, 0), f"region {names[key]} has no row in the Regions table, so "
+                                        "no Group: add it (or set group_test = no)"))
+        members: dict[str, list[int]] = {}
+        for key, i in listed.items():
+            if key not in d_first:
+                continue
+            g = regions["Group"].iloc[i]
+            if not g:
+                problems.append(Problem(reg_t.addr(i, jg), f"region {regions['Region'].iloc[i]} has no Group: "
+                                        "type one (or set group_test = no)"))
+            else:
+                members.setdefault(norm_key(g), []).append(i)
+        for rows in members.values():
+            if len(rows) < 2:
+                i = rows[0]
+                problems.append(Problem(reg_t.addr(i, jg), f"group {regions['Group'].iloc[i]} has only one region "
+                                        f"({regions['Region'].iloc[i]}): a group needs at least two"))
+        if len(members) == 1:
+            i = next(iter(members.values()))[0]
+            problems.append(Problem(reg_t.addr(i, jg), "every region is in one group: heterogeneity by group needs "
+                                    "at least two (or set group_test = no)"))
+    # ln of non-positive values, gaps under impute = none.
+    for var, how in zip(model["Variable"], model["Transform"]):
+        if var in variables.columns and how == "ln":
+            for key, x in variables[var].items():
+                if not math.isnan(x) and x <= 0:
+                    problems.append(Problem(cells[("Variables", key, var)], f"(variable {var}, {key[0]} {key[1]}): "
+                                            f"{x:g} is not positive, so ln is undefined (set its Transform to none?)"))
+
+
+def _gaps(frames: Mapping[str, pd.DataFrame], cells: dict, problems: list[Problem]) -> None:
+    for sheet, frame in frames.items():
+        for col in frame.columns:
+            for key in frame.index[frame[col].isna()]:
+                problems.append(Problem(cells.get((sheet, key, col), sheet), f"({col}, {key[0]} {key[1]}): the value "
+                                        "is missing and impute = none: type it, or choose mean or linear in Settings"))
+
+
+def _empty_in_region(frames: Mapping[str, tuple[pd.DataFrame, _Table]], cells: dict, what: Mapping[str, str],
+                     problems: list[Problem]) -> None:
+    """A column with no value at all (once, at its range), or none in any year of a region (it cannot be
+    imputed within the region: at that region's cells)."""
+    for sheet, (frame, table) in frames.items():
+        if frame.empty:
+            continue
+        blank = [c for c in frame.columns if frame[c].isna().all()]
+        for col in blank:
+            problems.append(Problem(table.column_range(table.col(col)), f"({what[sheet]} {col}): the column has no "
+                                    "values at all"))
+        empty = frame.drop(columns=blank).isna().groupby(level=0, sort=False).all()
+        for region, row in empty.iterrows():
+            for col in empty.columns[row.to_numpy(dtype=bool)]:
+                keys = [k for k in frame.index if k[0] == region]
+                first, last = cells[(sheet, keys[0], col)], cells[(sheet, keys[-1], col)]
+                span = first if first == last else f"{first}:{last.split('!')[1]}"
+                problems.append(Problem(span, f"({what[sheet]} {col}, region {region}): no value in any year, so it "
+                                        "cannot be imputed within the region: type the values"))
+
+
+def _design(data: pd.DataFrame, data_t: _Table) -> tuple[str, list[str]]:
+    regions = list(dict.fromkeys(data.index.get_level_values(0)))
+    years = sorted(set(data.index.get_level_values(1)))
+    full = len(regions) * len(years)
+    design = (f"design: panel (Region column at {data_t.addr(-1, 0)}): {len(regions)} regions × {len(years)} years "
+              f"({years[0]}–{years[-1]}), {len(data)} region-years" if regions else "design: panel (no rows)")
+    notes = [design + ("" if len(data) == full or not regions else
+                       f"; unbalanced: {full - len(data)} region-year(s) absent, reported and not invented")]
+    have = set(data.index)
+    absent = [(r, y) for r in regions for y in years if (r, y) not in have]
+    if absent:
+        shown = ", ".join(f"{r} {y}" for r, y in absent[:20])
+        notes.append(f"absent region-years: {shown}" + (f" (and {len(absent) - 20} more)" if len(absent) > 20 else ""))
+    return design, notes
+
+
+def parse_panel(grids, tables: Sequence, notes: list[str]) -> PanelStudyInputs:
+    """Read a panel workbook whose tables :func:`dnqp.workbook.grid.parse_grids` has located (Indicators,
+    Dimensions, Data, Variables, Model, Settings) and check it; raises InputError listing every problem."""
+    ind_t, dim_t, data_t, var_t, model_t, set_t = tables
+    problems: list[Problem] = []
+    reports: list[CellReport] = []
+    cells: dict = {}
+    for t, other in ((data_t, var_t), (var_t, data_t)):
+        for key in (REGION, YEAR):
+            if t.col(key) is None and other.col(key) is not None:
+                problems.append(Problem(t.addr(-1, 0), f"the {t.spec.sheet} table has no {key} column but the "
+                                        f"{other.spec.sheet} table has one ({other.addr(-1, other.col(key))}): a panel "
+                                        "keys both by Region and Year"))
+    reg_t, regions = _read_regions(grids, problems, notes)
+    if problems:
+        raise InputError(problems)
+    where: dict[str, str] = {}
+    settings = _read_settings(set_t, problems, where)
+    ind = _read_indicators(ind_t, problems, settings)
+    dims = list(dict.fromkeys(d for d in ind["Dimension"] if d))
+    labels = _read_dimensions(dim_t, dims, problems)
+    model_problems: list[Problem] = []
+    model = _read_model(model_t, model_problems)
+    codes = [c for c in ind["Code"] if c]
+    data_keys = _read_keys(data_t, problems)
+    data = _read_panel_numbers(data_t, data_keys, "indicator", problems, reports, cells, codes, notes)
+    var_keys = _read_keys(var_t, problems)
+    variables = _read_panel_numbers(var_t, var_keys, "variable", problems, reports, cells,
+                                    [v for v in model["Variable"] if v], notes)
+    problems += model_problems
+    _check_labels(model, model_t, labels, dims, settings, problems)
+    jcode = ind_t.col("Code")
+    for i, code in enumerate(ind["Code"]):
+        if code and code not in data.columns:
+            problems.append(Problem(ind_t.addr(i, jcode), f"(indicator {code}): the Data table has no column {code}"))
+    jvar = model_t.col("Variable")
+    for i, var in enumerate(model["Variable"]):
+        if var and var not in variables.columns:
+            problems.append(Problem(model_t.addr(i, jvar), f"(variable {var}): the Variables table has no column {var}"))
+    _check_panel(data_t, data_keys, var_t, var_keys, reg_t, regions, settings, where, model, variables, cells,
+                 problems, notes)
+    if settings.impute == "none":
+        _gaps({"Data": data, "Variables": variables}, cells, problems)
+    else:
+        _empty_in_region({"Data": (data, data_t), "Variables": (variables, var_t)}, cells,
+                         {"Data": "indicator", "Variables": "variable"}, problems)
+    if problems:
+        raise InputError(problems)
+    design, design_notes = _design(data, data_t)
+    ind["Direction"] = [row[ind_t.col("Direction")] for row in ind_t.rows]  # as typed
+    indicators = ind[ind["Code"] != ""].reset_index(drop=True)
+    regions_out = None
+    if regions is not None and settings.group_test != "no" and (regions["Group"] != "").any():
+        spelled = {norm_key(k[0]): k[0] for k in data_keys if k is not None}  # the Data sheet's spelling
+        regions_out = regions[regions["Region"] != ""].reset_index(drop=True)
+        regions_out["Region"] = [spelled.get(norm_key(r), r) for r in regions_out["Region"]]
+    return PanelStudyInputs(
+        indicators=indicators, data=data, variables=variables,
+        model=model[model["Variable"] != ""].reset_index(drop=True), regions=regions_out, settings=settings,
+        dimension_labels=labels, reports=tuple(reports), cells=cells, notes=(*design_notes, *notes),
+        setting_cells=where, design=design)
