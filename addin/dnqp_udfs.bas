@@ -105,13 +105,13 @@ failed:
     DNQP_STAT = Err.Description
 End Function
 
-Function DNQP_TABLE(y, cores, Optional controls, Optional cov, Optional core_label, Optional header)
+Function DNQP_TABLE(y, cores, Optional controls, Optional cov, Optional core_label, Optional header, Optional region, Optional year, Optional effects, Optional cluster)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        DNQP_TABLE = XLPy.CallUDF("dnqp.udfs", "DNQP_TABLE", Array(y, cores, controls, cov, core_label, header), ActiveWorkbook, Application.Caller)
+        DNQP_TABLE = XLPy.CallUDF("dnqp.udfs", "DNQP_TABLE", Array(y, cores, controls, cov, core_label, header, region, year, effects, cluster), ActiveWorkbook, Application.Caller)
         Exit Function
     #Else
-        DNQP_TABLE = XLPy.CallUDF("dnqp.udfs", "DNQP_TABLE", Array(y, cores, controls, cov, core_label, header))
+        DNQP_TABLE = XLPy.CallUDF("dnqp.udfs", "DNQP_TABLE", Array(y, cores, controls, cov, core_label, header, region, year, effects, cluster))
         Exit Function
     #End If
 failed:
@@ -144,39 +144,52 @@ failed:
     DNQP_VIF = Err.Description
 End Function
 
-Function ENTROPY_SCORES(data, directions, Optional dimensions, Optional shift, Optional convention, Optional header)
+Function DNQP_XTREG(y, X, region, year, Optional effects, Optional cluster, Optional cov, Optional command, Optional header)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        ENTROPY_SCORES = XLPy.CallUDF("dnqp.udfs", "ENTROPY_SCORES", Array(data, directions, dimensions, shift, convention, header), ActiveWorkbook, Application.Caller)
+        DNQP_XTREG = XLPy.CallUDF("dnqp.udfs", "DNQP_XTREG", Array(y, X, region, year, effects, cluster, cov, command, header), ActiveWorkbook, Application.Caller)
         Exit Function
     #Else
-        ENTROPY_SCORES = XLPy.CallUDF("dnqp.udfs", "ENTROPY_SCORES", Array(data, directions, dimensions, shift, convention, header))
+        DNQP_XTREG = XLPy.CallUDF("dnqp.udfs", "DNQP_XTREG", Array(y, X, region, year, effects, cluster, cov, command, header))
+        Exit Function
+    #End If
+failed:
+    DNQP_XTREG = Err.Description
+End Function
+
+Function ENTROPY_SCORES(data, directions, Optional dimensions, Optional shift, Optional convention, Optional header, Optional region, Optional panel_entropy)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        ENTROPY_SCORES = XLPy.CallUDF("dnqp.udfs", "ENTROPY_SCORES", Array(data, directions, dimensions, shift, convention, header, region, panel_entropy), ActiveWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        ENTROPY_SCORES = XLPy.CallUDF("dnqp.udfs", "ENTROPY_SCORES", Array(data, directions, dimensions, shift, convention, header, region, panel_entropy))
         Exit Function
     #End If
 failed:
     ENTROPY_SCORES = Err.Description
 End Function
 
-Function ENTROPY_STANDARDIZE(data, directions, Optional shift, Optional standardize, Optional header)
+Function ENTROPY_STANDARDIZE(data, directions, Optional shift, Optional standardize, Optional header, Optional region, Optional panel_entropy)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        ENTROPY_STANDARDIZE = XLPy.CallUDF("dnqp.udfs", "ENTROPY_STANDARDIZE", Array(data, directions, shift, standardize, header), ActiveWorkbook, Application.Caller)
+        ENTROPY_STANDARDIZE = XLPy.CallUDF("dnqp.udfs", "ENTROPY_STANDARDIZE", Array(data, directions, shift, standardize, header, region, panel_entropy), ActiveWorkbook, Application.Caller)
         Exit Function
     #Else
-        ENTROPY_STANDARDIZE = XLPy.CallUDF("dnqp.udfs", "ENTROPY_STANDARDIZE", Array(data, directions, shift, standardize, header))
+        ENTROPY_STANDARDIZE = XLPy.CallUDF("dnqp.udfs", "ENTROPY_STANDARDIZE", Array(data, directions, shift, standardize, header, region, panel_entropy))
         Exit Function
     #End If
 failed:
     ENTROPY_STANDARDIZE = Err.Description
 End Function
 
-Function ENTROPY_WEIGHTS(data, directions, Optional shift, Optional standardize, Optional header)
+Function ENTROPY_WEIGHTS(data, directions, Optional shift, Optional standardize, Optional header, Optional region, Optional panel_entropy)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        ENTROPY_WEIGHTS = XLPy.CallUDF("dnqp.udfs", "ENTROPY_WEIGHTS", Array(data, directions, shift, standardize, header), ActiveWorkbook, Application.Caller)
+        ENTROPY_WEIGHTS = XLPy.CallUDF("dnqp.udfs", "ENTROPY_WEIGHTS", Array(data, directions, shift, standardize, header, region, panel_entropy), ActiveWorkbook, Application.Caller)
         Exit Function
     #Else
-        ENTROPY_WEIGHTS = XLPy.CallUDF("dnqp.udfs", "ENTROPY_WEIGHTS", Array(data, directions, shift, standardize, header))
+        ENTROPY_WEIGHTS = XLPy.CallUDF("dnqp.udfs", "ENTROPY_WEIGHTS", Array(data, directions, shift, standardize, header, region, panel_entropy))
         Exit Function
     #End If
 failed:

@@ -17,6 +17,8 @@ timings of the same run, so they are comparable even on a busy machine; absolute
 * **panel** — 300 regions × 20 years × 30 indicators: the index and a pooled regression.
 * **panel_fe** — 300 → 2,800 regions × 20 years × 30 indicators (:mod:`benchmarks.bench_panel`): global entropy
   vs bare NumPy, two-way FE clustered vs linearmodels' own call, and their growth.
+* **panel_workbook** — ``dnqp run`` on a 300 → 2,800-region × 20-year × 30-indicator panel workbook vs
+  python-calamine reading its sheets, peak RSS (:mod:`benchmarks.bench_workbook`).
 * **companion** — the companion measures of issue 12 against bare NumPy (``benchmarks/companion.py``).
 
 ``--smoke`` runs every case at tiny sizes with one or two repeats (the test suite does, so the harness
@@ -659,7 +661,7 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
     """Run the benchmark and return the Markdown report."""
     repeats = repeats or (1 if smoke else 7)
     fresh = 1 if smoke else max(5, repeats)
-    cases = cases or ["entropy", "study", "cold", "udf", "server", "panel", "panel_fe", "companion"]
+    cases = cases or ["entropy", "study", "cold", "udf", "server", "panel", "panel_fe", "panel_workbook", "companion"]
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_before = os.getloadavg()
     t0 = time.perf_counter()
@@ -694,6 +696,11 @@ def run(*, smoke: bool = False, repeats: int | None = None, cases: list[str] | N
 
                 sections.append(panel_fe_case(Section, _median_times, bare_entropy, _ms, _mark,
                                               repeats=max(1, repeats // 2), smoke=smoke))
+            elif case == "panel_workbook":
+                from .bench_workbook import workbook_case
+
+                sections.append(workbook_case(Section, _fresh_many, _ms, _mark, repeats=fresh if smoke else 3, work=Path(work),
+                                              smoke=smoke))
             else:
                 raise SystemExit(f"benchmarks.bench: unknown case {case!r}")
     load_after = os.getloadavg()
@@ -728,7 +735,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the Markdown report to write (a folder: BENCHMARKS.md inside it); default BENCHMARKS.md")
     parser.add_argument("--repeats", type=int, help="repeats per timing (default 7; smoke 1)")
     parser.add_argument("--cases",
-                        help="comma-separated subset of entropy,study,cold,udf,server,panel,panel_fe,companion")
+                        help="comma-separated subset of entropy,study,cold,udf,server,panel,panel_fe,panel_workbook,"
+                             "companion")
     parser.add_argument("--blas-threads", type=int, help="limit BLAS to this many threads (needs threadpoolctl)")
     args = parser.parse_args(argv)
     out = Path(args.output)

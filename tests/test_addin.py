@@ -28,8 +28,10 @@ def test_bas_matches_the_decorators():
     assert fresh == committed, "addin/dnqp_udfs.bas is stale: run `python -m dnqp.excel.addin build`"
     for name in udfs.__all__:
         assert f'XLPy.CallUDF("dnqp.udfs", "{name}", ' in committed
-    assert "Function ENTROPY_WEIGHTS(data, directions, Optional shift, Optional standardize, Optional header)" \
-        in committed
+    assert "Function ENTROPY_WEIGHTS(data, directions, Optional shift, Optional standardize, Optional header, " \
+        "Optional region, Optional panel_entropy)" in committed
+    assert "Function DNQP_XTREG(y, X, region, year, Optional effects, Optional cluster, Optional cov, " \
+        "Optional command, Optional header)" in committed
 
 
 REBUILD = "addin/dnqp.xlam is stale: run `dnqp addin build` (python -m dnqp.excel.addin build) and commit addin/"

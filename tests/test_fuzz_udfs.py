@@ -156,6 +156,17 @@ PARAMS = {
                                        "p:b", "P:Year", "coef:", "coef:y", "aic", "se :a", "t", "se", "SE"])), (1, SCALARS)),
     "core_label": choices("Sub-index"),
     "header": FLAGS,
+    # Panels: region and year columns of the shared row count, mostly a clean panel, sometimes anything.
+    "region": weighted((2, st.none()), (4, N_ROWS.flatmap(lambda n: st.lists(
+        st.sampled_from(["A", "B", "C", "D", "A", None, 1, ""]), min_size=n, max_size=n).map(
+        lambda v: [["Region"]] + [[r] for r in v]))), (1, SHAPES)),
+    "year": weighted((1, st.none()), (4, N_ROWS.flatmap(lambda n: st.lists(
+        st.sampled_from([2010, 2011, 2012, 2010.0, None, "x", 1e300]), min_size=n, max_size=n).map(
+        lambda v: [["Year"]] + [[t] for t in v]))), (1, SHAPES)),
+    "panel_entropy": choices("global", "by_year"),
+    "effects": choices("twoway", "region", "none"),
+    "cluster": choices("region", "none"),
+    "command": choices("reghdfe", "xtreg"),
     # the companion measures (issue 12)
     "correlation": choices("pearson", "absolute", "spearman"),
     "weights": weighted((3, st.sampled_from([None, "entropy", "critic", "equal", "additive", "x"])), (2, DIRECTIONS),
@@ -244,7 +255,7 @@ def test_the_fuzzer_knows_every_parameter():
 
 
 CATALOGUE = ["ENTROPY_WEIGHTS", "ENTROPY_STANDARDIZE", "ENTROPY_SCORES", "DNQP_OLS", "DNQP_STAT", "DNQP_VIF",
-             "DNQP_DESCRIBE", "DNQP_IMPUTE", "DNQP_TABLE", "DNQP_VERSION",
+             "DNQP_DESCRIBE", "DNQP_IMPUTE", "DNQP_TABLE", "DNQP_XTREG", "DNQP_VERSION",
              "CRITIC_WEIGHTS", "TOPSIS", "COUPLING", "OBSTACLE", "GREY_RELATION", "DAGUM_GINI", "THEIL", "DNQP_AUDIT"]
 
 

@@ -145,7 +145,7 @@ EXPECTED = {
     "zip bomb (1 GiB sheet)": "the part xl/worksheets/sheet3.xml inflates to 1,0",
     "a million rows": "the sheet Data has more than 100,000 rows",
     "a cell in the last row": "the sheet Data has more than 100,000 rows",
-    "cells in column XFD": "the sheet Data has more than 100,000 rows or 1,000,000 cells",
+    "cells in column XFD": f"the sheet Data has more than 100,000 rows or {filecheck.MAX_CELLS:,} cells",
     "CSV renamed": "is a text file (a CSV?), not an Excel .xlsx workbook",
     ".xls renamed": "is an Excel 97–2003 .xls file",
     "encrypted": "the workbook is encrypted (password-protected): save an unprotected copy",

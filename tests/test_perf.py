@@ -52,7 +52,7 @@ def test_classical_ols_does_not_import_statsmodels():
 
 def test_importing_the_worksheet_functions_loads_nothing_heavy():
     code = "import sys, dnqp.udfs; print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'statsmodels', " \
-           "'openpyxl', 'xlsxwriter', 'rich'}))"
+           "'linearmodels', 'openpyxl', 'xlsxwriter', 'rich', 'python_calamine'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

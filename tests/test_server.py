@@ -91,7 +91,7 @@ def test_meta_lists_every_function_with_parameters(server):
         assert functions[name]["description"] == getattr(udfs, name).__doc__
         docs = AUDIT_DOC if name == "DNQP_AUDIT" else udfs.DOC  # DNQP_AUDIT documents its own arguments
         assert all(p["description"] == docs[p["name"]] or name in ("DNQP_DESCRIBE", "DNQP_IMPUTE", "GREY_RELATION",
-                                                                   "OBSTACLE")
+                                                                   "DNQP_XTREG", "OBSTACLE")
                    for p in functions[name]["parameters"])
         optional = [p["name"] for p in functions[name]["parameters"] if p.get("optional")]
         assert optional == [n for n, p in params.items() if p.default is not inspect.Parameter.empty]

@@ -273,7 +273,7 @@ def test_malformed_json_is_400(hardened, body):
 
 WRONG_SHAPES = [
     {"args": None}, {"args": {"0": 1}}, {"args": "x"},
-    {"args": [ORACLE, "++-+", None, None, None, None, None]},       # too many arguments
+    {"args": [ORACLE, "++-+", None, None, None, None, None, None, None]},  # too many arguments (it takes 7)
     {"args": [ORACLE]},                                              # a required one missing
     {"args": [[[[1]]], "+"]},                                        # three levels deep
     {"args": [[{"a": 1}], "+"]}, {"args": [[[{"type": "Double", "basicValue": [1]}]], "+"]},

@@ -419,6 +419,9 @@ def panel_ols(
             if clus is not None:
                 clus = clus[keep]
     n = len(data)
+    if n == 0:
+        raise ModelError("every observation is a singleton (a region or year seen once): none is left once they "
+                         "are dropped, as reghdfe drops them")
     yv = data[depvar].to_numpy(dtype=float)
     Xf = data[names]
 

@@ -89,6 +89,12 @@ def coerce_cell(value: object) -> tuple[float, str, str]:
     >>> coerce_cell("12%")[1]
     'rejected'
     """
+    if value.__class__ is float:  # the usual cell, without the abstract-class checks below (millions in a panel)
+        if value != value:
+            return math.nan, "missing", ""
+        if abs(value) > MAX_MAGNITUDE:
+            return math.nan, "rejected", "an infinite value is not a number" if math.isinf(value) else _TOO_LARGE
+        return value, "number", ""
     if value is None:
         return math.nan, "missing", ""
     if isinstance(value, bool | np.bool_):

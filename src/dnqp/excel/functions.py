@@ -42,6 +42,7 @@ __all__ = [
     "DNQP_DESCRIBE",
     "DNQP_IMPUTE",
     "DNQP_TABLE",
+    "DNQP_XTREG",
     "DNQP_VERSION",
     "DNQP_AUDIT",
 ]
@@ -67,6 +68,17 @@ DOC = {
     "cores": "The core regressors, one column each (e.g. the sub-indices): one model per column.",
     "controls": "The control variables, one column each, in every model (blank: none).",
     "core_label": f"Row label of the core regressor when there are several (default {CORE_ROW}).",
+    # Panels (dnqp.excel.functions_panel): one row per region-year.
+    "region": "The region of each row: one column, header first, the rows of the data (optional in ENTROPY_*, "
+              "DNQP_TABLE: the rows are then region-years).",
+    "year": "The year of each row: one column, header first, the rows of y.",
+    "panel_entropy": "With a region range: global (default; min, max and k = 1/ln(N·T) over all region-years, "
+                     "scores comparable across years) or by_year (weights within each year).",
+    "effects": "With region and year: twoway (region and year fixed effects, default), region, or none.",
+    "cluster": "With region and year: standard errors clustered by region (default) or none (then cov chooses).",
+    "panel_cov": "Without clusters: nonrobust (default) or robust (under region effects, Stata's robust: "
+                 "clustered by region).",
+    "command": "The Stata command reproduced: reghdfe (default: singleton regions dropped) or xtreg (kept).",
 }
 
 
@@ -97,7 +109,7 @@ def _cell_errors(func):
 
 
 #: Arguments that are ranges: they always arrive as 2-D lists (a 1×1 range too).
-RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls",
+RANGES = frozenset({"data", "directions", "dimensions", "y", "X", "cores", "controls", "region", "year",
                     # the companion measures' (functions_companion)
                     "U", "reference", "series", "values", "groups", "weights", "alpha"})
 
@@ -113,6 +125,11 @@ def _args(*names, **docs):
         return func
 
     return decorate
+
+
+def _given(value) -> bool:
+    """Whether an optional range argument was given (an omitted one may arrive as None or as a blank cell)."""
+    return not excel.is_blank(value) and bool(excel.grid(value))
 
 
 def _data(data, header, what="data"):
@@ -168,28 +185,37 @@ def _fit(y, X, cov, maxlags, header) -> OLSResult:
 
 
 @xw.func
-@_args("data", "directions", "shift", "standardize", "header")
+@_args("data", "directions", "shift", "standardize", "header", "region", "panel_entropy")
 @_cell_errors
-def ENTROPY_WEIGHTS(data, directions, shift=0.0, standardize="minmax", header=True):  # noqa: N802
-    """Entropy weights: Indicator | Entropy e | Divergence d | Weight w, one row per indicator."""
+def ENTROPY_WEIGHTS(data, directions, shift=0.0, standardize="minmax", header=True, region=None,  # noqa: N802
+                    panel_entropy="global"):
+    """Entropy weights: Indicator | Entropy e | Divergence d | Weight w, one row per indicator (a panel by year: Year × indicator)."""
+    if _given(region):
+        return _panel.panel_weights(data, directions, region, shift, standardize, header, panel_entropy)
     _, result = _entropy(data, directions, shift, standardize, header)
     return excel.table_cells(result.table())
 
 
 @xw.func
-@_args("data", "directions", "shift", "standardize", "header")
+@_args("data", "directions", "shift", "standardize", "header", "region", "panel_entropy")
 @_cell_errors
-def ENTROPY_STANDARDIZE(data, directions, shift=0.0, standardize="minmax", header=True):  # noqa: N802
+def ENTROPY_STANDARDIZE(data, directions, shift=0.0, standardize="minmax", header=True, region=None,  # noqa: N802
+                        panel_entropy="global"):
     """The standardised matrix z of the entropy method (cost indicators reversed), in the shape of data."""
+    if _given(region):
+        return _panel.panel_standardize(data, directions, region, shift, standardize, header, panel_entropy)
     df, result = _entropy(data, directions, shift, standardize, header)
     return excel.table_cells(result.standardized, index=_has_rows(df), header=excel.flag(header, True))
 
 
 @xw.func
-@_args("data", "directions", "dimensions", "shift", "convention", "header")
+@_args("data", "directions", "dimensions", "shift", "convention", "header", "region", "panel_entropy")
 @_cell_errors
-def ENTROPY_SCORES(data, directions, dimensions=None, shift=0.0, convention="global", header=True):  # noqa: N802
+def ENTROPY_SCORES(data, directions, dimensions=None, shift=0.0, convention="global", header=True,  # noqa: N802
+                   region=None, panel_entropy="global"):
     """Composite index per row (S = Σ w·z), plus one sub-index column per dimension when dimensions are given."""
+    if _given(region):
+        return _panel.panel_scores(data, directions, region, dimensions, shift, convention, header, panel_entropy)
     h = excel.flag(header, True)
     df, result = _entropy(data, directions, shift, None, h)
     out = result.scores.rename("Index").to_frame()
@@ -267,10 +293,15 @@ def DNQP_IMPUTE(data, method="mean", header=True):  # noqa: N802
 
 
 @xw.func
-@_args("y", "cores", "controls", "cov", "core_label", "header")
+@_args("y", "cores", "controls", "cov", "core_label", "header", "region", "year", "effects", "cluster")
 @_cell_errors
-def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label=CORE_ROW, header=True):  # noqa: N802
-    """Models side by side, esttab style: one column per core regressor with the same controls (the paper's Table 5)."""
+def DNQP_TABLE(y, cores, controls=None, cov="nonrobust", core_label=CORE_ROW, header=True, region=None,  # noqa: N802
+               year=None, effects="twoway", cluster="region"):
+    """Models side by side, esttab style: one column per core regressor with the same controls (with region and year: fixed effects)."""
+    if _given(region) or _given(year):
+        if not (_given(region) and _given(year)):
+            raise SettingsError("a fixed-effects table needs both region and year ranges")
+        return _panel.panel_table(y, cores, controls, cov, core_label, header, region, year, effects, cluster)
     h = excel.flag(header, True)
     ys, core_frame = _y_X(y, cores, h)
     if core_frame.shape[1] > MAX_MODELS:
@@ -312,6 +343,8 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *SEPARATE])
 
 
+from . import functions_panel as _panel  # noqa: E402 - it builds on the helpers above
+from .functions_panel import DNQP_XTREG  # noqa: E402,F401
 # The companion measures (issue 12) live in their own module; the catalogue lists them.
 from .functions_companion import *  # noqa: E402,F401,F403
 from .functions_companion import __all__ as _COMPANION  # noqa: E402

@@ -1,4 +1,4 @@
-"""A look at a workbook file before openpyxl parses it: refuse hostile or broken files fast, in bounded memory.
+"""A look at a workbook file before a reader parses it: refuse hostile or broken files fast, in bounded memory.
 
 :func:`check_workbook_file` reads only the file's first bytes, the zip directory and the first bytes of
 each XML part. It refuses, each with a one-line :class:`~dnqp.errors.DataError`:
@@ -14,7 +14,7 @@ each XML part. It refuses, each with a one-line :class:`~dnqp.errors.DataError`:
   (a dependency of dnqp), which refuses entity declarations, as a second line.
 
 The sheets themselves are then read row by row, at most :data:`MAX_ROWS` rows and :data:`MAX_CELLS` cells
-per sheet (:func:`dnqp.workbook.xlsx.read_grids`).
+per sheet (:func:`dnqp.workbook.reader.read_grids`, with python-calamine).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ MAX_RATIO = 500
 MAX_ENTRIES = 10_000
 #: Most rows, and cells, read from one sheet.
 MAX_ROWS = 100_000
-MAX_CELLS = 1_000_000
+MAX_CELLS = 4_000_000
 
 ENCRYPTED = "the workbook is encrypted (password-protected): save an unprotected copy and use that"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
