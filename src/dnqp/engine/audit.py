@@ -451,12 +451,7 @@ def _audit_long(rows: list[list], h: int, cols: dict[str, int], levels: tuple[fl
                                         f"{label}: the coefficient {coef.text} and its t {t.text} have opposite signs"))
         if df is None or not t_spans:
             continue
-        # The true t satisfies every printed constraint: where coef/SE and the printed t agree, p follows from
-        # where both hold (a padded t such as -2.00 says little, coef/SE much more); where they disagree (a
-        # t slip, flagged above), from either.
-        lo, hi = max(s[0] for s in t_spans), min(s[1] for s in t_spans)
-        if lo > hi:
-            lo, hi = min(s[0] for s in t_spans), max(s[1] for s in t_spans)
+        lo, hi = min(s[0] for s in t_spans), max(s[1] for s in t_spans)
         p_lo, p_hi = _p_of_t(lo, hi, df)
         # the true t lies in every span: where coef/SE and a printed t (whose zeros may be padding: 2.00 may be
         # 2) agree, p is checked against their intersection too, which a slip in p cannot hide behind
