@@ -261,3 +261,22 @@ def test_results_workbook_charts_in_chinese(tmp_path):
         assert en_text in texts["en"] and en_text not in texts["zh"]
     ranges = lambda t: re.findall(r"<c:f>('Baseline'![^<]+)</c:f>", t)  # noqa: E731
     assert ranges(texts["zh"]) == ranges(texts["en"]) and ranges(texts["en"])  # same rows: _cons left out
+
+
+def test_panel_and_companion_charts_in_chinese(panel_runs, tmp_path):
+    """The group-means chart and the companion charts (TOPSIS, coupling D, kernel densities) follow the language."""
+    import zipfile
+
+    from dnqp.workbook.xlsx import write_results
+
+    texts = {}
+    for lang, (inputs, result) in panel_runs.items():
+        out = write_results(result, tmp_path / f"{lang}.xlsx", inputs)
+        with zipfile.ZipFile(out) as z:
+            texts[lang] = "".join(z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/"))
+    for zh_text in ("各地区分组指数均值，2012–2023", "指数均值", "耦合协调度D及其等级", "各年份地区核密度分布", "贴近度 C",
+                    "密度"):
+        assert zh_text in texts["zh"]
+    for en_text in ("Mean index by region group", "Coupling coordination degree D and its grades",
+                    "Kernel density across regions, by year", "Closeness C"):
+        assert en_text in texts["en"] and en_text not in texts["zh"]
