@@ -237,13 +237,10 @@ GLOSSARY: dict[str, str] = {
     "Bandwidth h": "带宽 h",
     "Point": "点",
     "Density curves (x, f) per year": "各年份核密度曲线（x, f）",
-    "Mean index by region group": "各地区分组指数均值",
     "Mean index": "指数均值",
     "TOPSIS closeness by year": "TOPSIS贴近度的年度变化",
     "Coupling coordination degree D and its grades": "耦合协调度D及其等级",
     "Kernel density across regions, by year": "各年份地区核密度分布",
-    "Group means by year": "各分组指数均值的年度变化",
-    "Kernel densities by year": "各年份核密度曲线",
     # figures
     "Index and sub-indices by year": "指数及分项指数的年度变化",
     "Weights by dimension": "各维度权重",
@@ -343,13 +340,10 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("Dagum Gini decomposition of {0}", "{0}的Dagum基尼系数分解"),
     ("Theil index of {0}", "{0}的泰尔指数"),
     ("Kernel density of {0} across regions: bandwidths", "{0}的地区核密度估计：带宽"),
-    ("Kernel {0}", "核函数：{0}"),
     ("bandwidth h by {0} (statsmodels KDEUnivariate)", "带宽h：{0}（statsmodels KDEUnivariate）"),
-    ("Kernel density of {0} by year", "{0}的逐年核密度"),
-    ("Mean {0} index by region group", "各地区分组{0}指数均值"),
     ("Mean index by region group, {0}", "各地区分组指数均值，{0}"),
-    ("Mean {0} index by region group and year, {1}", "各地区分组{0}指数均值，{1}"),
     ("Kernel density of {0} across regions, by year", "各年份{0}的地区核密度分布"),
+    ("Kernel {0}", "核函数：{0}"),  # last: the "Kernel density of …" titles above come first
 )
 
 # a variable part is never a clause ("; ") nor a sentence (". ") of its own
