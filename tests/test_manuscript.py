@@ -368,6 +368,19 @@ def test_panel_docx_has_the_papers_tables_in_three_lines_and_its_figures(panel_w
     assert _captions(doc, "Figure ") == ["Figure 1  Mean DNQP index by region group and year",
                                          "Figure 2  Weights by dimension"]
     assert len(doc.inline_shapes) == 2
+    # the region × year index (12 year columns of numbers) is wider than a portrait page: landscape pages of
+    # its own, the next table back on portrait
+    from docx.enum.section import WD_ORIENT
+
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert doc.sections[1].page_width > doc.sections[1].page_height
+    assert len(docx.Document(panel_written["zh"]).sections) >= 3
+
+
+def test_a_time_series_manuscript_stays_on_one_portrait_section(written):
+    from docx.enum.section import WD_ORIENT
+
+    assert [s.orientation for s in docx.Document(written["docx"]).sections] == [WD_ORIENT.PORTRAIT]
 
 
 def test_panel_docx_in_chinese_with_companion_tables_and_kernel_densities(panel_written):
