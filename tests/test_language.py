@@ -8,6 +8,7 @@ glossary label in place, and its labels must be the glossary's Chinese forms."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -84,6 +85,53 @@ def test_zh_blocks_have_chinese_labels_throughout(zh):
     for name in (n for n in sheets if n != "Log"):
         for a, b in zip(sheets[name], en[name]):
             assert [r[1:] for r in a.body] == [r[1:] for r in b.body] and a.formats == b.formats
+
+
+def _panel(language: str):
+    """The shipped panel sample (templates/dnqp_panel_sample.xlsx) with every companion measure, in ``language``."""
+    from dnqp.workbook.reader import read_workbook
+
+    from .conftest import ROOT
+
+    inputs = read_workbook(ROOT / "templates" / "dnqp_panel_sample.xlsx")
+    settings = dataclasses.replace(inputs.settings, language=language, permutation_reps=19, companions="all")
+    inputs = dataclasses.replace(inputs, settings=settings)
+    return inputs, inputs.run()
+
+
+@pytest.fixture(scope="module")
+def panel_runs():
+    return {lang: _panel(lang) for lang in ("en", "zh")}
+
+
+def test_zh_panel_and_companion_blocks_have_chinese_labels_throughout(panel_runs):
+    inputs, zh = panel_runs["zh"]
+    keep = user_labels(zh)
+    sheets = result_blocks(zh, inputs)
+    assert {"TOPSIS", "Coupling", "Obstacle", "Grey relation", "Dagum Gini", "Theil", "Kernel density",
+            "Groups"} <= set(sheets)
+    labels = [x for name, bs in sheets.items() if name != "Log" for x in _labels(bs) if x is not None]
+    assert not [x for x in labels if _english_left(x, keep)]
+    for b in (b for name, bs in sheets.items() if name != "Log" for b in bs):
+        assert _CJK.search(b.title), b.title
+        assert all(_CJK.search(n) for n in b.notes), b.notes
+    base = next(b for b in sheets["Baseline"] if b.key == "panel_baseline")
+    assert base.title == "表6  面板基准回归：lnUpgrade"
+    rows = [r[0] for r in base.body]
+    assert {"地区固定效应", "年份固定效应", "组内R²", "聚类数"} <= set(rows)
+    assert sheets["Index"][0].header[0][0] == "地区"
+    assert [b.title for b in sheets["Dagum Gini"]][0] == "DNQP的Dagum基尼系数分解"
+    assert sheets["Theil"][0].title == "DNQP的泰尔指数"
+    assert sheets["Coupling"][0].title == "耦合协调度"
+    assert "超变密度" in sheets["Dagum Gini"][0].notes[0]
+    # the user's labels stay: regions, groups; the numbers and their formats do not change with the language
+    en = result_blocks(panel_runs["en"][1], panel_runs["en"][0])
+    assert [r[0] for r in sheets["Index"][0].body] == [r[0] for r in en["Index"][0].body]
+    groups = next(b for b in sheets["Index"] if b.key == "group_means")
+    assert [r[0] for r in groups.body] == ["East", "Central", "West", "Northeast"]
+    for name in (n for n in sheets if n != "Log"):
+        for a, b in zip(sheets[name], en[name], strict=True):
+            assert [r[1:] for r in a.body] == [r[1:] for r in b.body] and a.formats == b.formats, name
 
 
 def test_en_is_the_default_and_unchanged():
@@ -213,3 +261,22 @@ def test_results_workbook_charts_in_chinese(tmp_path):
         assert en_text in texts["en"] and en_text not in texts["zh"]
     ranges = lambda t: re.findall(r"<c:f>('Baseline'![^<]+)</c:f>", t)  # noqa: E731
     assert ranges(texts["zh"]) == ranges(texts["en"]) and ranges(texts["en"])  # same rows: _cons left out
+
+
+def test_panel_and_companion_charts_in_chinese(panel_runs, tmp_path):
+    """The group-means chart and the companion charts (TOPSIS, coupling D, kernel densities) follow the language."""
+    import zipfile
+
+    from dnqp.workbook.xlsx import write_results
+
+    texts = {}
+    for lang, (inputs, result) in panel_runs.items():
+        out = write_results(result, tmp_path / f"{lang}.xlsx", inputs)
+        with zipfile.ZipFile(out) as z:
+            texts[lang] = "".join(z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/"))
+    for zh_text in ("各地区分组指数均值，2012–2023", "指数均值", "耦合协调度D及其等级", "各年份地区核密度分布", "贴近度 C",
+                    "密度"):
+        assert zh_text in texts["zh"]
+    for en_text in ("Mean index by region group", "Coupling coordination degree D and its grades",
+                    "Kernel density across regions, by year", "Closeness C"):
+        assert en_text in texts["en"] and en_text not in texts["zh"]

@@ -56,18 +56,23 @@ def test_every_table_is_three_line(written):
     doc = docx.Document(written["docx"])
     assert len(doc.tables) == 7
     for table in doc.tables:
-        rows = table.rows
-        nh = _header_rows(table)
-        for i, row in enumerate(rows):
-            for cell in row.cells:
-                top, bottom = _border(cell, "top"), _border(cell, "bottom")
-                assert top == (("single", "12") if i == 0 else ("nil", None))
-                want = ("single", "6") if i == nh - 1 else ("single", "12") if i == len(rows) - 1 else ("nil", None)
-                assert bottom == want, (i, want, bottom)
-                for side in ("left", "right", "insideV"):  # no vertical rules
-                    assert _border(cell, side) == ("nil", None)
-        tbl = table._tbl.tblPr.find(qn("w:tblBorders"))
-        assert all(el.get(qn("w:val")) == "nil" for el in tbl)
+        _assert_three_line(table)
+
+
+def _assert_three_line(table):
+    """A 1.5 pt top rule, a 0.75 pt rule under the header, a 1.5 pt bottom rule, no other rule."""
+    rows = table.rows
+    nh = _header_rows(table)
+    for i, row in enumerate(rows):
+        for cell in row.cells:
+            top, bottom = _border(cell, "top"), _border(cell, "bottom")
+            assert top == (("single", "12") if i == 0 else ("nil", None))
+            want = ("single", "6") if i == nh - 1 else ("single", "12") if i == len(rows) - 1 else ("nil", None)
+            assert bottom == want, (i, want, bottom)
+            for side in ("left", "right", "insideV"):  # no vertical rules
+                assert _border(cell, side) == ("nil", None)
+    tbl = table._tbl.tblPr.find(qn("w:tblBorders"))
+    assert all(el.get(qn("w:val")) == "nil" for el in tbl)
 
 
 def test_numbered_captions_above_tables_and_notes_below(written):
@@ -313,3 +318,108 @@ def test_the_manuscript_baseline_table_passes_the_audit(sample_study):
     rows = [[c.replace("F(6, 8)", "F") for c in r] for r in rows if r[0] not in ("Prob > F", "Root MSE")]
     r = audit_table(rows)
     assert r.consistent and r.df_resid == 8 and r.checks >= 20, r.lines()
+
+
+# ------------------------------------------------------------------------------------- panel studies (issue 11)
+
+#: The panel sample's manuscript tables, in a paper's order (its index by region and year has 12 year columns,
+#: so it is printed itself, not the group means; ranks and the long listing stay in the workbook).
+PANEL_TABLES = ["Indicator system and entropy weights", "Dimension weights", "DNQP index by region and year",
+                "Descriptive statistics", "Multicollinearity test (VIF)", "Baseline panel regression: lnUpgrade",
+                "Heterogeneity: lnUpgrade on each sub-index", "Heterogeneity by region group: lnUpgrade",
+                "Tests of coefficient equality between region groups"]
+
+
+@pytest.fixture(scope="module")
+def panel_written(tmp_path_factory):
+    """dnqp run --docx --latex on the shipped panel sample; and, by the renderer, the same study with every
+    companion measure in Chinese."""
+    import dataclasses
+
+    from dnqp.workbook.docx import write_docx
+    from dnqp.workbook.xlsx import read_workbook
+
+    from .conftest import ROOT
+
+    folder = tmp_path_factory.mktemp("panel_manuscript")
+    book = Path(shutil.copy(ROOT / "templates" / "dnqp_panel_sample.xlsx", folder / "panel.xlsx"))
+    assert main(["run", "-q", str(book), "--docx", "--latex"]) == 0
+    inputs = read_workbook(book)
+    settings = dataclasses.replace(inputs.settings, language="zh", permutation_reps=19, companions="all")
+    inputs = dataclasses.replace(inputs, settings=settings)
+    zh = write_docx(inputs.run(), folder / "zh.docx", inputs)
+    return {"docx": folder / "panel_results.docx", "tex": folder / "panel_results.tex", "zh": zh}
+
+
+def _captions(doc, prefix):
+    return [p.text for p in doc.paragraphs if p.text.startswith(prefix)]
+
+
+def test_panel_docx_has_the_papers_tables_in_three_lines_and_its_figures(panel_written):
+    doc = docx.Document(panel_written["docx"])
+    assert _captions(doc, "Table ") == [f"Table {i + 1}  {t}" for i, t in enumerate(PANEL_TABLES)]
+    assert len(doc.tables) == len(PANEL_TABLES)
+    for table in doc.tables:
+        _assert_three_line(table)
+    base = doc.tables[5]
+    labels = [row.cells[0].text for row in base.rows]
+    assert {"Region FE", "Year FE", "Within R-squared", "Clusters", "Observations"} <= set(labels)
+    assert [c.text for c in doc.tables[2].rows[0].cells][:3] == ["Region", "2012", "2013"]
+    assert _captions(doc, "Figure ") == ["Figure 1  Mean DNQP index by region group and year",
+                                         "Figure 2  Weights by dimension"]
+    assert len(doc.inline_shapes) == 2
+    # the region × year index (12 year columns of numbers) is wider than a portrait page: landscape pages of
+    # its own, the next table back on portrait
+    from docx.enum.section import WD_ORIENT
+
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert doc.sections[1].page_width > doc.sections[1].page_height
+    assert len(docx.Document(panel_written["zh"]).sections) >= 3
+
+
+def test_a_time_series_manuscript_stays_on_one_portrait_section(written):
+    from docx.enum.section import WD_ORIENT
+
+    assert [s.orientation for s in docx.Document(written["docx"]).sections] == [WD_ORIENT.PORTRAIT]
+
+
+def test_panel_docx_in_chinese_with_companion_tables_and_kernel_densities(panel_written):
+    doc = docx.Document(panel_written["zh"])
+    tables = _captions(doc, "表")
+    assert tables[:9] == ["表1  指标体系与熵值法权重", "表2  维度权重", "表3  各地区各年份DNQP指数", "表4  描述性统计",
+                          "表5  多重共线性检验（VIF）", "表6  面板基准回归：lnUpgrade",
+                          "表7  异质性分析：lnUpgrade对各分项指数的回归", "表8  地区分组异质性分析：lnUpgrade",
+                          "表9  组间系数差异检验"]
+    for zh in ("TOPSIS贴近度", "耦合协调度", "DNQP的Dagum基尼系数分解", "DNQP的泰尔指数", "与lnUpgrade的灰色关联度"):
+        assert any(t.endswith(zh) for t in tables), zh
+    assert len(doc.tables) == len(tables)
+    for table in doc.tables:
+        _assert_three_line(table)
+    labels = {row.cells[0].text for row in doc.tables[5].rows}
+    assert {"地区固定效应", "年份固定效应", "组内R²", "聚类数"} <= labels
+    assert _captions(doc, "图") == ["图1  各地区分组各年份DNQP指数均值", "图2  各年份DNQP的地区核密度分布", "图3  各维度权重"]
+    assert len(doc.inline_shapes) == 3
+
+
+def test_panel_latex_has_the_tables(panel_written):
+    tex = panel_written["tex"].read_text(encoding="utf-8")
+    tables = tex.split(r"\begin{table}")[1:]
+    assert len(tables) == len(PANEL_TABLES)
+    for t, title in zip(tables, PANEL_TABLES, strict=True):
+        assert title.replace("_", r"\_") in t
+        assert t.count(r"\toprule") == t.count(r"\midrule") == t.count(r"\bottomrule") == 1
+    assert "Region FE" in tables[5] and "Within R-squared" in tables[5]
+
+
+def test_a_wide_panel_prints_its_group_means_instead():
+    """More than MAX_YEAR_COLUMNS years: the region × year table stays in the workbook, the group × year means
+    go into the manuscript."""
+    from dnqp.workbook.blocks import Block
+    from dnqp.workbook.manuscript import MAX_YEAR_COLUMNS, _manuscript_selection
+
+    def table(key, years):
+        return Block(key, key, [["Region", *map(str, range(2000, 2000 + years))]], [["A", *[0.1] * years]])
+
+    for years, kept in ((MAX_YEAR_COLUMNS, "panel_index"), (MAX_YEAR_COLUMNS + 1, "group_means")):
+        blocks = [table("panel_index", years), table("group_means", years), table("panel_ranks", years)]
+        assert [b.key for b in _manuscript_selection(blocks)] == [kept]

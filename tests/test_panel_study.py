@@ -479,13 +479,6 @@ def test_a_column_blank_for_a_whole_region_is_named_at_its_cells():
     assert len(blank) == 16 and blank[0] == "Data!C2:C373 (indicator A1): the column has no values at all"
 
 
-def test_panel_manuscripts_are_refused_in_one_line(tmp_path, capsys):
-    code = main(["run", "-q", str(ROOT / "templates" / "dnqp_panel_sample.xlsx"), "-o", str(tmp_path / "r.xlsx"),
-                 "--latex"])
-    assert code == 2 and "the LaTeX (--latex) manuscript covers time-series studies" in capsys.readouterr().err
-    assert not (tmp_path / "r.xlsx").exists()
-
-
 def test_f_is_blank_when_clusters_are_fewer_than_the_slopes():
     """Northeast has 3 regions (3 clusters) and 6 slopes: the clustered covariance has rank ≤ 2, so Stata's
     reghdfe prints F(6, 2) = . (missing); Central's 6 clusters give rank ≤ 5 < 6 too."""

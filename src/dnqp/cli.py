@@ -77,10 +77,6 @@ def _run(args) -> int:
         for note in result.warnings:
             print(f"note: {note}")
     docx_out, latex_out = _manuscript_paths(args, workbook, out)
-    if docx_out is not None or latex_out is not None:
-        from .engine.panel_study import manuscript_refused
-
-        manuscript_refused(result, "Word (--docx)" if docx_out is not None else "LaTeX (--latex)")
     write_results(result, out, inputs)
     print(f"Results written to {out}")
     if docx_out is not None:

@@ -32,7 +32,7 @@ from .prepare import row_label, transform
 from .settings import Settings
 from .tables import CORE_ROW, ModelTable, build_model_table
 
-__all__ = ["PanelStudyResult", "run_panel_study", "panel_cov", "is_panel", "manuscript_refused"]
+__all__ = ["PanelStudyResult", "run_panel_study", "panel_cov", "is_panel"]
 
 #: The rows a panel model table adds under the esttab statistics (:func:`panel_model_table`'s).
 FE_ROWS = ("Within R-squared", "Region FE", "Year FE", "Clusters")
@@ -44,14 +44,6 @@ def is_panel(data) -> bool:
         return data.index.nlevels == 2
     cols = [str(c).strip().lower() for c in getattr(data, "columns", [])]
     return REGION.lower() in cols
-
-
-def manuscript_refused(result, what: str) -> None:
-    """A panel study has no Word or LaTeX manuscript yet: say so in one line (its tables are in the results
-    workbook) instead of writing a time-series manuscript from it."""
-    if isinstance(result, PanelStudyResult):
-        raise DataError(f"the {what} manuscript covers time-series studies; a panel study's tables are in its "
-                        "results workbook (dnqp run, or Run analysis)")
 
 
 def panel_cov(settings: Settings) -> str:

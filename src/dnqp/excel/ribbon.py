@@ -212,7 +212,4 @@ def export_word(book: xw.Book) -> Path:
     out = word_path(book.fullname)
     inputs = parse_grids(read_grids(book))
     result = inputs.run()
-    from ..engine.panel_study import manuscript_refused
-
-    manuscript_refused(result, "Word")
     return write_docx(result, out, inputs)  # in the language setting

@@ -257,7 +257,7 @@ def result_blocks(result: StudyResult, inputs=None, language: str | None = None)
 
 def user_labels(result) -> frozenset[str]:
     """The user's own labels in a result, never translated: indicator codes and names, dimension labels,
-    the index and sub-index labels, the variables and regressors. A result without one of these tables (a
+    the index and sub-index labels, the variables and regressors, a panel's regions and groups. A result without one of these tables (a
     panel or companion study's) gives the labels of those it has."""
     labels = {result.settings.index_label, getattr(getattr(result, "baseline", None), "depvar", None)}
     frames = {"weights": ("index", "Indicator", "Dimension"), "dimension_weights": ("index", "Label"),
@@ -270,6 +270,11 @@ def user_labels(result) -> frozenset[str]:
     params = getattr(getattr(result, "baseline", None), "params", None)
     if params is not None:
         labels.update(str(v) for v in params.index if isinstance(v, str) and v != "_cons")
+    rows = getattr(getattr(result, "index", None), "index", None)
+    if getattr(rows, "nlevels", 1) == 2:  # a panel: its regions and region groups are the user's too
+        labels.update(str(v) for v in rows.get_level_values(0).unique())
+        means = getattr(getattr(result, "index_tables", None), "group_means", None)
+        labels.update(str(v) for v in (means.index if means is not None else ()))
     labels.discard(None)
     return frozenset(labels)
 

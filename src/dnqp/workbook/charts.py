@@ -111,7 +111,8 @@ def chart_coefficients(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, 
     ws.insert_chart(*anchor, chart)
 
 
-def chart_group_means(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int]) -> None:
+def chart_group_means(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, int], language: str = "en",
+                      keep=frozenset()) -> None:
     """A panel's mean index by region group over the years: one line per group (a row of the block), the
     years (the header) as categories."""
     chart = wb.add_chart({"type": "line"})
@@ -125,10 +126,11 @@ def chart_group_means(wb, ws, name: str, r0: int, b: Block, anchor: tuple[int, i
             "line": {"color": _PALETTE[i % len(_PALETTE)], "width": 2.0},
             "marker": {"type": "circle", "size": 4},
         })
-    chart.set_title({"name": _chart_text(f"Mean index by region group, {b.header[0][1]}–{b.header[0][-1]}"),
+    tr = _tr(language, keep)
+    chart.set_title({"name": _chart_text(tr(f"Mean index by region group, {b.header[0][1]}–{b.header[0][-1]}")),
                      "name_font": {"size": 11}})
-    chart.set_x_axis({"name": "Year", "num_font": {"rotation": -45}})
-    chart.set_y_axis({"name": "Mean index", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+    chart.set_x_axis({"name": tr("Year"), "num_font": {"rotation": -45}})
+    chart.set_y_axis({"name": tr("Mean index"), "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
                       "num_format": "0.00"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": 360})

@@ -169,7 +169,9 @@ def _column_widths(t: TextTable, page_cm: float) -> list[float]:
     numeric = t.numeric_columns()
     widths = []
     for j in range(t.width):
-        body = max((_text_width(r[j]) for r in t.body if j < len(r)), default=0.0)
+        # in a column of numbers, a text cell (a test's terms, its replications) may wrap beyond 3 cm
+        body = max((_text_width(r[j]) if not numeric[j] or nums[j] else min(3.0, _text_width(r[j]))
+                    for r, nums in zip(t.body, t.numeric) if j < len(r)), default=0.0)
         head = max((_text_width(w) for r in t.header if j < len(r) for w in r[j].split()), default=0.0)
         w = max(body, head, 0.6) + 0.5
         widths.append(w if numeric[j] else min(6.0, w))
@@ -234,6 +236,22 @@ def _add_figures(doc, result, language: str, first: int) -> int:
     return n
 
 
+def _usable_cm(section) -> float:
+    """The width between the margins, in cm."""
+    return (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU per cm
+
+
+def _turn(doc, landscape: bool) -> float:
+    """Start a new section on a new page, A4 landscape or portrait (the margins kept); its usable width in cm."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Cm(29.7), Cm(21.0)) if landscape else (Cm(21.0), Cm(29.7))
+    return _usable_cm(section)
+
+
 def write_docx(result, path: str | os.PathLike, inputs=None, *, language: str | None = None,
                figures: bool = True) -> Path:
     """Write the study's tables (and figures) as a Word manuscript, atomically.
@@ -276,10 +294,19 @@ def write_docx(result, path: str | os.PathLike, inputs=None, *, language: str | 
     props.title = f"{result.settings.index_label} study: tables and figures"
     props.author = "dnqp"
     props.keywords = "dnqp-results"
-    page_cm = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU per cm
+    page_cm = _usable_cm(section)
+    landscape = False
     for t in tables:
+        # a table whose numbers alone are wider than the portrait page (a panel's region × year index, the
+        # coupling table) goes on landscape pages of its own section; the next narrow table turns back
+        widths = _column_widths(t, _usable_cm(section))
+        wide = sum(w for w, num in zip(widths, t.numeric_columns()) if num) > _usable_cm(section)
+        if wide != landscape:
+            page_cm, landscape = _turn(doc, wide), wide
         _add_table(doc, t, language, page_cm)
     if figures:
+        if landscape:
+            _turn(doc, False)
         _add_figures(doc, result, language, 1)
     with atomic_path(path) as tmp:
         try:

@@ -2,7 +2,8 @@
 
 :func:`study_figures` draws, from a :class:`~dnqp.engine.study.StudyResult`: the index and its sub-indices
 over the years, the weights by dimension, and the baseline coefficients with their 95% confidence
-intervals. Labels follow ``language`` (:mod:`dnqp.engine.glossary`); Chinese text is drawn with SimSun or,
+intervals; from a panel study, the group means over the years, the kernel densities by year (when the kde
+companion ran) and the weights by dimension. Labels follow ``language`` (:mod:`dnqp.engine.glossary`); Chinese text is drawn with SimSun or,
 where it is not installed, another CJK serif (matplotlib falls back along the font list).
 """
 
@@ -50,6 +51,9 @@ def study_figures(result, language: str | None = None) -> list[tuple[str, bytes]
     tr = lambda s: translate(s, language, keep)  # noqa: E731
     rc = {"font.family": "serif", "font.serif": FONTS, "axes.unicode_minus": False, "font.size": 9}
     out = []
+    if getattr(result.index.index, "nlevels", 1) == 2:  # a panel study (issue 11)
+        with matplotlib.rc_context(rc):
+            return _panel_figures(result, Figure, tr)
     with matplotlib.rc_context(rc):
         # 1. index and sub-indices over the years
         idx = result.index
@@ -67,15 +71,7 @@ def study_figures(result, language: str | None = None) -> list[tuple[str, bytes]
         out.append(("Index and sub-indices by year", _png(fig)))
 
         # 2. weights by dimension
-        dw = result.dimension_weights
-        fig = Figure(figsize=(6.0, 3.0))
-        ax = fig.add_subplot()
-        labels = [str(x) for x in dw["Label"]]
-        bars = ax.barh(labels[::-1], dw["Weight"].to_numpy()[::-1], color="#1F4E79")
-        ax.bar_label(bars, fmt="%.4f", padding=2)
-        ax.set_xlabel(tr("Weight"))
-        ax.spines[["top", "right"]].set_visible(False)
-        out.append(("Weights by dimension", _png(fig)))
+        out.append(("Weights by dimension", _weights_png(result.dimension_weights, Figure, tr)))
 
         # 3. baseline coefficients with 95% intervals, one row each on its own scale (the constant left out)
         b = result.baseline
@@ -95,4 +91,63 @@ def study_figures(result, language: str | None = None) -> list[tuple[str, bytes]
         axes[-1].set_xlabel(tr("Coefficient"))
         fig.subplots_adjust(hspace=1.1)
         out.append((f"Coefficients of {b.depvar} with 95% confidence intervals", _png(fig)))
+    return out
+
+
+def _weights_png(dw, Figure, tr) -> bytes:
+    """The weight of each dimension as bars (global weights), or one line per dimension over the years (a
+    panel's by-year entropy: ``dw`` has a row per year)."""
+    fig = Figure(figsize=(6.0, 3.0))
+    ax = fig.add_subplot()
+    if "Label" in dw.columns:
+        labels = [str(x) for x in dw["Label"]]
+        bars = ax.barh(labels[::-1], dw["Weight"].to_numpy()[::-1], color="#1F4E79")
+        ax.bar_label(bars, fmt="%.4f", padding=2)
+        ax.set_xlabel(tr("Weight"))
+    else:
+        years = [int(y) for y in dw.index]
+        for col in dw.columns:
+            ax.plot(years, dw[col].to_numpy(), marker=".", label=str(col))
+        ax.set_xlabel(tr("Year"))
+        ax.set_ylabel(tr("Weight"))
+        ax.legend(frameon=False, ncol=min(5, len(dw.columns)), loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
+def _panel_figures(result, Figure, tr) -> list[tuple[str, bytes]]:
+    """A panel study's figures: the mean index of each region group over the years (one line per group; all
+    regions' mean without groups), the kernel densities of the index across regions (one curve per year) when
+    the kde companion ran, and the weights by dimension."""
+    label = result.settings.index_label
+    out = []
+    means = result.index_tables.group_means
+    if means is None:
+        means = result.index[label].groupby(level=-1).mean().to_frame(tr("Mean index")).T
+    fig = Figure(figsize=(6.0, 3.4))
+    ax = fig.add_subplot()
+    years = [int(y) for y in means.columns]
+    for group, row in means.iterrows():
+        ax.plot(years, row.to_numpy(dtype=float), marker="o", linewidth=1.6, label=str(group))
+    ax.set_xlabel(tr("Year"))
+    ax.set_ylabel(tr("Mean index"))
+    ax.set_xticks(years[::max(1, len(years) // 8)])
+    ax.legend(frameon=False, ncol=min(5, len(means)), loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    ax.spines[["top", "right"]].set_visible(False)
+    out.append((f"Mean {label} index by region group and year", _png(fig)))
+
+    kde = getattr(result.companions, "kde", None)
+    if kde is not None:
+        fig = Figure(figsize=(6.0, 3.4))
+        ax = fig.add_subplot()
+        for year, part in kde.density.groupby("Year", sort=True):
+            ax.plot(part["x"].to_numpy(), part["Density"].to_numpy(), linewidth=1.2, label=str(int(year)))
+        ax.set_xlabel(label)
+        ax.set_ylabel(tr("Density"))
+        ax.legend(frameon=False, ncol=min(6, kde.density["Year"].nunique()), fontsize=7, loc="lower center",
+                  bbox_to_anchor=(0.5, 1.0))
+        ax.spines[["top", "right"]].set_visible(False)
+        out.append((f"Kernel density of {label} across regions, by year", _png(fig)))
+
+    out.append(("Weights by dimension", _weights_png(result.dimension_weights, Figure, tr)))
     return out

@@ -21,11 +21,35 @@ __all__ = ["TextTable", "PAPER_ORDER", "manuscript_tables", "manuscript_blocks",
 
 #: The tables of a paper, in its order (block keys); the blocks of any other result sheet follow, then none
 #: of the Log (settings, versions: not a manuscript's tables).
-PAPER_ORDER = ("weights", "dimension_weights", "index", "descriptives", "vif", "baseline", "heterogeneity")
+#: A panel study's (issue 11) tables take their places among them: weights (global or by year), the index by
+#: region and year (or the group × year means when it is too wide), baseline, heterogeneity, the groups' tests.
+PAPER_ORDER = ("weights", "weights_by_year", "dimension_weights", "dimension_weights_by_year", "index",
+               "panel_index", "group_means", "descriptives", "vif", "baseline", "panel_baseline", "heterogeneity",
+               "group_heterogeneity", "group_tests")
 #: Result sheets left out of a manuscript.
 NOT_IN_MANUSCRIPT = ("Log",)
+#: A panel's region × year table goes into a manuscript up to this many year columns (else its group × year
+#: means do); its ranks and the long region-year listing stay in the results workbook.
+MAX_YEAR_COLUMNS = 12
+_PANEL_ONLY_IN_WORKBOOK = ("panel_ranks", "panel_index_long")
 
-_NUMBER = re.compile(r"^Table\s+\d+\s+")
+
+def _manuscript_selection(blocks: list[Block]) -> list[Block]:
+    """The result blocks that are tables of the paper: not a companion sheet's chart data (``*_chart``: density
+    curves, grade bands), not a panel's ranks or long listing; a panel's region × year table when it has at most
+    :data:`MAX_YEAR_COLUMNS` year columns, else its group × year means (the wide table when there are no groups)."""
+    wide = any(b.key == "panel_index" and b.width - 1 > MAX_YEAR_COLUMNS for b in blocks)
+    groups = any(b.key == "group_means" for b in blocks)
+    out = []
+    for b in blocks:
+        if b.key.endswith("_chart") or b.key in _PANEL_ONLY_IN_WORKBOOK:
+            continue
+        if b.key == "panel_index" and wide and groups or b.key == "group_means" and not wide:
+            continue
+        out.append(b)
+    return out
+
+_NUMBER = re.compile(r"^Table\s+\d+[a-z]?\s+")
 
 
 @dataclass(frozen=True)
@@ -61,9 +85,8 @@ def is_number(value) -> bool:
 def manuscript_blocks(result, inputs=None) -> list[Block]:
     """The result blocks of a manuscript, in :data:`PAPER_ORDER`, a ``*_stats`` block merged under its table."""
     sheets = result_blocks(result, inputs, language="en")  # translated after numbering (_text_table)
-    # a companion sheet's chart data (``*_chart`` blocks: density curves, grade bands) is not a table of the paper
-    blocks = [b for name, bs in sheets.items() if name not in NOT_IN_MANUSCRIPT for b in bs
-              if not b.key.endswith("_chart")]
+    every = [b for name, bs in sheets.items() if name not in NOT_IN_MANUSCRIPT for b in bs]
+    blocks = _manuscript_selection(every)
     rank = {k: i for i, k in enumerate(PAPER_ORDER)}
     ordered = sorted(range(len(blocks)), key=lambda i: (rank.get(blocks[i].key.removesuffix("_stats"),
                                                                  len(rank)), i))

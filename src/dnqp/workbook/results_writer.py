@@ -142,7 +142,7 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
             if "baseline" in by_key:
                 chart_coefficients(wb, ws, name, *by_key["baseline"], below, **texts)
             if "group_means" in by_key:
-                chart_group_means(wb, ws, name, *by_key["group_means"], below)
-            draw_companion_charts(wb, ws, name, by_key, below)
+                chart_group_means(wb, ws, name, *by_key["group_means"], below, **texts)
+            draw_companion_charts(wb, ws, name, by_key, below, **texts)
         wb.close()
     return path
