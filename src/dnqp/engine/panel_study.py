@@ -108,6 +108,8 @@ class PanelStudyResult:
     warnings: tuple[str, ...] = field(default=())
     #: The companion measures the ``companions`` setting asks for (empty by default).
     companions: CompanionResults = field(default_factory=CompanionResults)
+    #: Dimension → the label of its sub-index (also the Label column of the global dimension weights).
+    dimension_labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def main(self) -> PanelOLSResult:
@@ -318,7 +320,7 @@ def run_panel_study(
         settings=settings, indicators=ind, entropy=ent, weights=weights, dimension_weights=dimension_weights,
         index=index, analysis_data=analysis, descriptives=descriptives, vif=vif_table, baseline=baseline,
         heterogeneity=heterogeneity, groups=groups, group_models=group_models, index_tables=tables,
-        regions=region_table, cov=cov, imputed=imputed, warnings=tuple(notes))
+        regions=region_table, cov=cov, imputed=imputed, warnings=tuple(notes), dimension_labels=labels)
     companions = run_companions(result, settings, groups=group_map.to_dict() if given else None, data=ent.data)
     if not companions and not companions.notes:
         return result

@@ -253,7 +253,9 @@ def run_companions(result, settings: Settings | None = None, groups: Mapping | N
         options = dict(standardize=settings.standardize, shift=settings.shift, interval=settings.interval,
                        constant=settings.constant)
     x = _aligned(data[codes], index.index, "the indicator data")
-    labels = dict(zip(result.dimension_weights.index, result.dimension_weights["Label"]))
+    dw = result.dimension_weights  # by-year panel weights are a Year × sub-index table: labels kept apart
+    labels = (dict(zip(dw.index, dw["Label"])) if "Label" in dw.columns
+              else dict(getattr(result, "dimension_labels", None) or {}))
     dimensions = {c: labels.get(d, d) for c, d in result.indicators["Dimension"].items() if c in codes}
     index_label = settings.index_label
     subs = [c for c in index.columns if c != index_label]
