@@ -169,3 +169,32 @@ def test_panel_sheet_note_states_the_imputation():
     for sheet in ANALYSIS_SHEETS:
         note = wb[sheet]["A2"].value
         assert "mean of its region's values" in note and "same region-years in the same order" in note
+
+
+def test_spill_sizes_are_the_functions_output_sizes(evaluated):
+    """The spill range recorded in the file is the size of what each function returns (by_year weights too)."""
+    from dnqp.excel import functions as udfs
+
+    b = evaluated["Analysis"]
+    grids = read_grids(PANEL)
+    size = {f.key: (f.rows, f.cols) for f in analysis_formulas(grids, panel=True)}
+    y, X, region, year = b["y"], b["X"], b["region"], b["year"]
+
+    def shape(rows):
+        return len(rows), len(rows[0])
+
+    assert shape(udfs.DNQP_XTREG(y, X, region, year)) == size["fe"]
+    cores = [r[3:] for r in b["index"]]
+    assert shape(udfs.DNQP_TABLE(y, cores, [r[1:] for r in X], "nonrobust", "Sub-index", True, region, year)) \
+        == size["heterogeneity"]
+    assert shape(udfs.ENTROPY_WEIGHTS(b["data"], b["directions"], 0, "minmax", True, region)) == size["weights"]
+    assert shape(udfs.ENTROPY_SCORES(b["data"], b["directions"], b["labels"], 0, "global", True, region)) \
+        == size["index"]
+
+    settings = grids["Settings"]
+    row = next(i for i, r in enumerate(settings) if r[0] == "panel_entropy")
+    by_year = {**grids, "Settings": [*settings[:row], ["panel_entropy", "by_year", *settings[row][2:]],
+                                     *settings[row + 1:]]}
+    want = shape(udfs.ENTROPY_WEIGHTS(b["data"], b["directions"], 0, "minmax", True, region, "by_year"))
+    assert want == (12 + 1, 10 + 1)
+    assert {f.key: (f.rows, f.cols) for f in analysis_formulas(by_year, panel=True)}["weights"] == want
