@@ -94,7 +94,8 @@ def test_shipped_panel_templates_are_the_generator_output(tmp_path, sample, name
     fresh = write_template(tmp_path / name, sample=sample, panel=True)
     assert fresh.read_bytes() == (ROOT / "templates" / name).read_bytes(), f"templates/{name} is stale"
     wb = openpyxl.load_workbook(fresh)
-    assert wb.sheetnames == ["Guide", "Indicators", "Data", "Variables", "Regions", "Model", "Settings"]
+    assert wb.sheetnames == ["Guide", "Indicators", "Data", "Variables", "Regions", "Model", "Settings", "Analysis",
+                             "Analysis (web)"]
     assert [c.value for c in wb["Data"][1][:2]] == ["Region", "Year"]
     assert [c.value for c in wb["Regions"][1][:2]] == ["Region", "Group"]
     regions = {r[0].value: r[1].value for r in wb["Regions"].iter_rows(min_row=2)}

@@ -31,8 +31,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from . import schema
 from .grid import scan_table
 from ..engine.settings import REGISTRY
+from ..engine.tables import CORE_ROW
 
-__all__ = ["Formula", "analysis_formulas", "ANALYSIS_SHEETS", "FUNCTIONS", "function_name", "TITLE_ROW",
+__all__ = ["Formula", "analysis_formulas", "ANALYSIS_SHEETS", "FUNCTIONS", "PANEL_FUNCTIONS", "function_name", "TITLE_ROW",
            "FORMULA_ROW"]
 
 #: Sheet name → web variant.
@@ -40,6 +41,8 @@ ANALYSIS_SHEETS = {"Analysis": False, "Analysis (web)": True}
 #: The catalogue functions the Analysis sheets call.
 FUNCTIONS = ("DNQP_IMPUTE", "ENTROPY_WEIGHTS", "ENTROPY_SCORES", "DNQP_DESCRIBE", "DNQP_VIF", "DNQP_OLS",
              "DNQP_TABLE")
+#: Those of the panel template's Analysis sheets (missing values are imputed by formula, within region).
+PANEL_FUNCTIONS = ("ENTROPY_WEIGHTS", "ENTROPY_SCORES", "DNQP_DESCRIBE", "DNQP_VIF", "DNQP_XTREG", "DNQP_TABLE")
 #: Office.js namespace of ``dnqp serve`` (the manifest's), and the prefix Excel writes in files.
 NAMESPACE = "DNQP"
 _FILE_PREFIX = f"_xldudf_{NAMESPACE}_"
@@ -82,11 +85,13 @@ class Formula:
 
 @dataclass(frozen=True)
 class _Shape:
-    years: int
+    years: int  # rows of Data (years; region-years in a panel)
     indicators: int
     dimensions: int
     model: int  # rows of Model
     controls: int
+    periods: int = 0  # distinct years of a panel
+    by_year: bool = False  # a panel's panel_entropy is by_year
 
 
 def _table_rows(grid: Sequence[Sequence], col: int = 0) -> list[list]:
@@ -95,15 +100,19 @@ def _table_rows(grid: Sequence[Sequence], col: int = 0) -> list[list]:
     return [header, *rows]
 
 
-def _shape(grids: Mapping[str, Sequence[Sequence]]) -> _Shape:
+def _shape(grids: Mapping[str, Sequence[Sequence]], panel: bool = False) -> _Shape:
     data = _table_rows(grids[schema.DATA.sheet])
     indicators = _table_rows(grids[schema.INDICATORS.sheet])
     model = _table_rows(grids[schema.MODEL.sheet])
+    settings = {r[0]: r[1] for r in _table_rows(grids[schema.SETTINGS.sheet])[1:]}
     dim = indicators[0].index("Dimension")
     role = model[0].index("Role")
-    return _Shape(years=len(data) - 1, indicators=len(data[0]) - 1,
+    keys = 2 if panel else 1  # Region, Year
+    return _Shape(years=len(data) - 1, indicators=len(data[0]) - keys,
                   dimensions=len({r[dim] for r in indicators[1:]}), model=len(model) - 1,
-                  controls=sum(str(r[role]).strip().lower() == "control" for r in model[1:]))
+                  controls=sum(str(r[role]).strip().lower() == "control" for r in model[1:]),
+                  periods=len({r[1] for r in data[1:]}) if panel else 0,
+                  by_year=panel and str(settings.get("panel_entropy", "")).strip().lower() == "by_year")
 
 
 #: Input tables by the names the formulas use for them.
@@ -147,19 +156,67 @@ _BLOCKS: tuple[tuple[str, str | None, object, str], ...] = (
      "HSTACK(VSTACK({setting:index_label},DROP(CHOOSECOLS({index#},2),1)),"
      'FILTER({transformed#},TRANSPOSE({Model}[Role])="control"))'),
 )
+def _within_region_mean(table: str) -> str:
+    """``table[#All]`` (Region, Year, then values) without its key columns, each missing value replaced by
+    the mean of its region's values in that column: the ``G·V / G·1`` of the same-region matrix ``G``."""
+    body = f"DROP({{{table}}}[#All],1,2)"
+    regions = f"DROP(CHOOSECOLS({{{table}}}[#All],1),1)"
+    same = f"--({regions}=TRANSPOSE({regions}))"
+    return (f"VSTACK(DROP(TAKE({{{table}}}[#All],1),,2),IF(ISNUMBER({body}),{body},"
+            f"MMULT({same},IF(ISNUMBER({body}),{body},0))/MMULT({same},--ISNUMBER({body}))))")
+
+
+_TS = {key: (key, title, size, formula) for key, title, size, formula in _BLOCKS}
+_PANEL_ARGS = "{region#},{setting:panel_entropy}"
+_FE = "{region#},{year#},{setting:effects},{setting:cluster}"
+# The panel's blocks: Data and Variables have Region and Year first; the time-series blocks where they apply.
+_PANEL_BLOCKS: tuple[tuple[str, str | None, object, str], ...] = (
+    ("weights", "Entropy weights (ENTROPY_WEIGHTS; by year when panel_entropy is by_year)",
+     lambda s: (s.periods + 1, s.indicators + 1) if s.by_year else (s.indicators + 1, 4),
+     "{ENTROPY_WEIGHTS}({data#},{directions#},{setting:shift},\"minmax\",TRUE," + _PANEL_ARGS + ")"),
+    ("index", "Index and sub-indices by region-year (ENTROPY_SCORES)", lambda s: (s.years + 1, s.dimensions + 3),
+     "{ENTROPY_SCORES}({data#},{directions#},{labels#},{setting:shift},{setting:convention},TRUE," + _PANEL_ARGS + ")"),
+    _TS["descriptives"],
+    _TS["vif"],
+    ("fe", "Two-way fixed effects (DNQP_XTREG)", lambda s: (s.controls + 17, 8),
+     "{DNQP_XTREG}({y#},{X#}," + _FE + ",{setting:cov},{setting:panel_convention})"),
+    ("heterogeneity", "Heterogeneity: one fixed-effects model per sub-index (DNQP_TABLE)",
+     lambda s: (2 * s.controls + 14, s.dimensions + 1),
+     f'{{DNQP_TABLE}}({{y#}},DROP({{index#}},,3),DROP({{X#}},,1),{{setting:cov}},"{CORE_ROW}",TRUE,' + _FE + ")"),
+    ("data", "Helper: Year and indicators, each missing value the mean of its region's (Data)",
+     lambda s: (s.years + 1, s.indicators + 1),
+     "HSTACK(CHOOSECOLS({Data}[#All],2)," + _within_region_mean("Data") + ")"),
+    ("region", "Helper: Region", lambda s: (s.years + 1, 1), "CHOOSECOLS({Data}[#All],1)"),
+    ("year", "Helper: Year", lambda s: (s.years + 1, 1), "CHOOSECOLS({data#},1)"),
+    ("codes", _TS["codes"][1], _TS["codes"][2], _TS["codes"][3]),
+    _TS["directions"],
+    _TS["labels"],
+    ("variables", "Helper: Variables, each missing value the mean of its region's, in the Model's order",
+     lambda s: (s.years + 1, s.model),
+     "CHOOSECOLS(HSTACK(CHOOSECOLS({Variables}[#All],1,2)," + _within_region_mean("Variables") + "),"
+     "XMATCH(TRANSPOSE({Model}[Variable]),{Variables}[#Headers]))"),
+    _TS["transformed"],
+    _TS["y"],
+    ("X", _TS["X"][1], _TS["X"][2],
+     _TS["X"][3].replace("CHOOSECOLS({index#},2)", "CHOOSECOLS({index#},3)")),
+)
+
 _PLACEHOLDER = re.compile(r"\{(setting:)?(\w+)(#?)\}")
 
 
-def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False) -> list[Formula]:
-    """The Analysis sheet's formulas for a template with these input sheets (see :mod:`dnqp.workbook.template`).
+def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False,
+                      panel: bool = False) -> list[Formula]:
+    """The Analysis sheet's formulas for a template with these input sheets (see :mod:`dnqp.workbook.template`);
+    ``panel``: the panel template's (Data and Variables keyed by Region and Year).
 
     Blocks sit side by side from column A, each anchored on row :data:`FORMULA_ROW`, so a year added to
     the inputs only lengthens them; untitled formulas sit under the previous one.
     """
-    shape = _shape(grids)
+    shape = _shape(grids, panel)
+    blocks = _PANEL_BLOCKS if panel else _BLOCKS
     placed: dict[str, tuple[int, int, int, int]] = {}  # key → row, col, rows, cols
     next_col, row, col = 0, FORMULA_ROW, 0
-    for key, title, size, _ in _BLOCKS:
+    for key, title, size, _ in blocks:
         rows, cols = size(shape)
         if title is None:  # under the previous formula, in the same block
             row += placed[next(reversed(placed))][2]
@@ -186,4 +243,4 @@ def analysis_formulas(grids: Mapping[str, Sequence[Sequence]], web: bool = False
         return "=" + _PLACEHOLDER.sub(sub, template)
 
     return [Formula(key, title, *placed[key], render(key, template, True), render(key, template, False))
-            for key, title, _, template in _BLOCKS]
+            for key, title, _, template in blocks]

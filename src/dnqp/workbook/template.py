@@ -152,6 +152,13 @@ PANEL_GUIDE_ROWS = {
                  "计算方法的设置，从下拉列表中选择。面板设置（panel_entropy、effects、cluster 等）选择全局或逐年熵值法、"
                  "固定效应、按地区聚类及分组检验。cluster = region 按地区聚类；cluster = none 时 cov 取 nonrobust 为普通"
                  "标准误、HC1 为 xtreg 的 robust；面板不提供 HC3 与 HAC。"),
+    "Analysis": ("Live formulas: the weights, the index and sub-indices by region-year, descriptive statistics, "
+                 "VIF, the two-way fixed-effects model and the fixed-effects heterogeneity table, computed in Excel "
+                 "by dnqp's worksheet functions; a missing value takes its region's mean. 'Analysis' is for the "
+                 "desktop add-in, 'Analysis (web)' for Excel on the web or Mac (dnqp serve): keep the one you use.",
+                 "实时公式：由 dnqp 工作表函数在 Excel 中计算权重、各地区-年份的指数与分指数、描述统计、VIF、双向固定效应"
+                 "模型和固定效应异质性检验；缺失值取该地区均值。“Analysis”表用于桌面版加载项，“Analysis (web)”表用于"
+                 "网页版或 Mac 版 Excel（dnqp serve）：保留所用的一张。"),
     "Run": ("Save the workbook, then run: dnqp check WORKBOOK (the design detected, every problem with its cell) "
             "and dnqp run WORKBOOK (writes WORKBOOK_results.xlsx next to it; this workbook is never changed).",
             "保存工作簿后运行：dnqp check 工作簿（显示识别出的面板结构，列出所有问题及其单元格），dnqp run 工作簿"
@@ -169,8 +176,6 @@ def _panel_guide(sample: bool) -> list[list]:
             [None, None, None],
             ["Sheet / 工作表", "What to type", "填写说明"]]
     for sheet, en, zh in GUIDE_ROWS:
-        if sheet == "Analysis":
-            continue  # the panel template has no Analysis sheets
         if sheet == "Variables":
             rows.append([sheet, *PANEL_GUIDE_ROWS[sheet]])
             rows.append(["Regions", *PANEL_GUIDE_ROWS["Regions"]])

@@ -128,7 +128,7 @@ def write_template(path: str | os.PathLike, sample: bool = False, panel: bool = 
     return path
 
 
-def _analysis_note(web: bool) -> str:
+def _analysis_note(web: bool, panel: bool = False) -> str:
     how = ("Office.js custom functions of dnqp serve (Excel on the web, Mac or Windows), shown as "
            "DNQP.ENTROPY_WEIGHTS(…)" if web else "the desktop dnqp add-in (xlwings), ENTROPY_WEIGHTS(…)")
     other = "Analysis" if web else "Analysis (web)"
@@ -136,14 +136,21 @@ def _analysis_note(web: bool) -> str:
             "your add-in (the other shows #NAME?). They spill in Excel 365 and follow the tables as rows are "
             "added. They use min–max standardisation, the default interval and stars, and the Newey–West "
             "rule for HAC lags; impute, shift, convention, cov and index_label come from Settings. "
-            "dnqp run and Run analysis honour every setting.")
+            "dnqp run and Run analysis honour every setting." + (_PANEL_NOTE if panel else ""))
 
 
-def _analysis_sheet(wb, name: str, formulas, web: bool, f: dict) -> None:
+_PANEL_NOTE = (" Panel: the formulas fill a missing value with the mean of its region's values in that column "
+               "(impute mean, within region, as dnqp run; for impute linear or none use dnqp run), expect Data "
+               "and Variables to list the same region-years in the same order, take panel_entropy, effects, "
+               "cluster and panel_convention from Settings and show the full fixed-effects model only (dnqp "
+               "run's Baseline column 3).")
+
+
+def _analysis_sheet(wb, name: str, formulas, web: bool, f: dict, panel: bool = False) -> None:
     """An Analysis sheet: block titles, then each formula as a dynamic array over its spill range."""
     ws = new_sheet(wb, name)
     write_cell(ws, 0, 0, "dnqp live formulas" + (" (Office.js)" if web else " (desktop add-in)"), f["title"])
-    write_cell(ws, 1, 0, _analysis_note(web), f["note_line"])
+    write_cell(ws, 1, 0, _analysis_note(web, panel), f["note_line"])
     ws.set_column(0, max(x.col + x.cols for x in formulas), 11)
     for x in formulas:
         if x.title:
@@ -245,5 +252,7 @@ def _write_panel_template(path, sample: bool) -> Path:
         ws.freeze_panes(1, 0)
         _model_sheet(wb, grids[schema.MODEL.sheet], f, 200)
         _settings_sheet(wb, grids[schema.SETTINGS.sheet], f)
+        for name, web in ANALYSIS_SHEETS.items():
+            _analysis_sheet(wb, name, analysis_formulas(grids, web, panel=True), web, f, panel=True)
         wb.close()
     return path
