@@ -404,7 +404,8 @@ def theil_index(values: pd.Series, groups: Mapping | Sequence | pd.Series | None
             log_ratio = np.where(n_c.reshape(n_years, k) > 0, np.log(mean_c.reshape(n_years, k) / mean_y[:, None]),
                                  0.0)
         t_w = np.nansum(share * t_c, axis=1)
-        t_b = (share * log_ratio).sum(axis=1)
+        # a group whose share of the total underflows to 0 adds 0 (the limit of s·ln s), not 0·(−∞) = NaN
+        t_b = np.where(share > 0, share * log_ratio, 0.0).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             out["T_w"], out["T_b"] = t_w, t_b
             out["T_w %"] = np.where(t_y > 0, 100.0 * t_w / t_y, np.nan)
