@@ -91,6 +91,9 @@ def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] |
         problems.append(Problem(table.addr(0, 0), f"the {sheet} table has no rows (one row per region-year)"))
     keys: list = []
     seen: dict[tuple, int] = {}
+    # Each distinct region and year is checked once (a region has a row per year, a year one per region).
+    region_actions: dict[tuple, str] = {}
+    year_checks: dict[tuple, tuple] = {}
     for i, row in enumerate(table.rows):
         region, year = row[0], row[1]
         key_ok = True
@@ -98,19 +101,37 @@ def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] |
             problems.append(Problem(table.addr(i, 0), "the Region is blank but the row has values"))
             key_ok = False
         else:
-            x, action, _ = coerce_cell(region)
+            seen_as = (region.__class__, region)
+            try:
+                action = region_actions.get(seen_as)
+            except TypeError:  # an unhashable value
+                seen_as, action = None, None
+            if action is None:
+                action = coerce_cell(region)[1]
+                if seen_as is not None:
+                    region_actions[seen_as] = action
             if action in ("number", "coerced") and not isinstance(region, bool):
                 problems.append(Problem(table.addr(i, 0), f"Region {_shown(region)} is a number, not a region name: "
                                         "is the Region column shifted? (type names such as Beijing)"))
                 key_ok = False
-        _, issues = year_issues([year])
-        if issues:
-            problems.append(Problem(table.addr(i, 1), issues[0].message))
+        seen_as = (year.__class__, year)
+        try:
+            checked = year_checks.get(seen_as) if year != 0 else None  # 0.0 and -0.0 are shown apart
+        except TypeError:
+            seen_as, checked = None, None
+        if checked is None:
+            _, issues = year_issues([year])
+            checked = (issues[0].message if issues else None,
+                       None if issues else int(float(coerce_cell(year)[0])))
+            if seen_as is not None and year != 0:
+                year_checks[seen_as] = checked
+        if checked[0] is not None:
+            problems.append(Problem(table.addr(i, 1), checked[0]))
             key_ok = False
         if not key_ok:
             keys.append(None)
             continue
-        key = (_text(region).strip(), int(float(coerce_cell(year)[0])))
+        key = (_text(region).strip(), checked[1])
         folded = (norm_key(key[0]), key[1])
         if folded in seen:
             problems.append(Problem(table.addr(i, 0), f"region {key[0]}, year {key[1]} is given twice "
