@@ -91,12 +91,20 @@ def _val(x):
     return x
 
 
+def _frame_rows(df):
+    """The rows of ``df`` as lists, with the values ``df.iterrows()`` gives (in one step for plain dtypes)."""
+    if all(isinstance(t, np.dtype) and t.kind in "biufO" for t in df.dtypes):
+        return df.to_numpy().tolist()  # the common dtype iterrows upcasts each row to; numbers as Python's
+    return ([row[c] for c in df.columns] for _, row in df.iterrows())
+
+
 def _frame_block(key, title, df, index_header, formats: dict, notes=(), index_values=None) -> Block:
     body, fmts = [], []
     index_values = list(df.index) if index_values is None else index_values
-    for label, (_, row) in zip(index_values, df.iterrows()):
-        body.append([_val(label)] + [_val(row[c]) if row[c] != "" else None for c in df.columns])
-        fmts.append([None] + [formats.get(c) for c in df.columns])
+    fmt_row = [None] + [formats.get(c) for c in df.columns]
+    for label, values in zip(index_values, _frame_rows(df)):
+        body.append([_val(label)] + [_val(v) if v != "" else None for v in values])
+        fmts.append(fmt_row[:])
     return Block(key, title, [[index_header, *[str(c) for c in df.columns]]], body, fmts, list(notes))
 
 

@@ -173,8 +173,14 @@ def scan_table(grid: Sequence[Sequence], r0: int, c0: int, ref: tuple[int, int, 
     rows, rownums, skipped, ignored, beyond = [], [], [], None, None
     pending: list[int] = []
     for r in range(r0 + 1, len(grid)):
-        row = [at(r, c0 + j) for j in range(width)]
-        filled = sum(not is_blank(v) for v in row)
+        row = list(grid[r][c0:c0 + width])
+        row += [None] * (width - len(row))
+        filled = 0  # counted up to two: all the checks below need
+        for v in row:
+            if not is_blank(v):
+                filled += 1
+                if filled == 2:
+                    break
         if not filled:
             pending.append(r)
             continue

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -27,7 +28,7 @@ from ..engine.checks import norm_key, year_issues
 from ..engine.panel import REGION, YEAR
 from ..engine.panel_regression import MIN_CLUSTERS
 from ..engine.panel_study import PanelStudyResult, run_panel_study
-from ..engine.prepare import coerce_cell, row_label
+from ..engine.prepare import _plain_numbers, coerce_cell, row_label
 from ..engine.settings import Settings
 from ..errors import SettingsError
 from .grid import (CellReport, InputError, Problem, _check_labels, _read_dimensions, _read_indicators, _read_model,
@@ -90,6 +91,9 @@ def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] |
         problems.append(Problem(table.addr(0, 0), f"the {sheet} table has no rows (one row per region-year)"))
     keys: list = []
     seen: dict[tuple, int] = {}
+    # Each distinct region and year is checked once (a region has a row per year, a year one per region).
+    region_actions: dict[tuple, str] = {}
+    year_checks: dict[tuple, tuple] = {}
     for i, row in enumerate(table.rows):
         region, year = row[0], row[1]
         key_ok = True
@@ -97,19 +101,37 @@ def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] |
             problems.append(Problem(table.addr(i, 0), "the Region is blank but the row has values"))
             key_ok = False
         else:
-            x, action, _ = coerce_cell(region)
+            seen_as = (region.__class__, region)
+            try:
+                action = region_actions.get(seen_as)
+            except TypeError:  # an unhashable value
+                seen_as, action = None, None
+            if action is None:
+                action = coerce_cell(region)[1]
+                if seen_as is not None:
+                    region_actions[seen_as] = action
             if action in ("number", "coerced") and not isinstance(region, bool):
                 problems.append(Problem(table.addr(i, 0), f"Region {_shown(region)} is a number, not a region name: "
                                         "is the Region column shifted? (type names such as Beijing)"))
                 key_ok = False
-        _, issues = year_issues([year])
-        if issues:
-            problems.append(Problem(table.addr(i, 1), issues[0].message))
+        seen_as = (year.__class__, year)
+        try:
+            checked = year_checks.get(seen_as) if year != 0 else None  # 0.0 and -0.0 are shown apart
+        except TypeError:
+            seen_as, checked = None, None
+        if checked is None:
+            _, issues = year_issues([year])
+            checked = (issues[0].message if issues else None,
+                       None if issues else int(float(coerce_cell(year)[0])))
+            if seen_as is not None and year != 0:
+                year_checks[seen_as] = checked
+        if checked[0] is not None:
+            problems.append(Problem(table.addr(i, 1), checked[0]))
             key_ok = False
         if not key_ok:
             keys.append(None)
             continue
-        key = (_text(region).strip(), int(float(coerce_cell(year)[0])))
+        key = (_text(region).strip(), checked[1])
         folded = (norm_key(key[0]), key[1])
         if folded in seen:
             problems.append(Problem(table.addr(i, 0), f"region {key[0]}, year {key[1]} is given twice "
@@ -122,7 +144,7 @@ def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] |
 
 
 def _read_panel_numbers(table: _Table, keys: list, what: str, problems: list[Problem], reports: list[CellReport],
-                        cells: dict, used: Sequence[str], notes: list[str]) -> pd.DataFrame:
+                        cells: _CellAddresses, used: Sequence[str], notes: list[str]) -> pd.DataFrame:
     """(Region, Year)-indexed floats of the ``used`` columns; bad cells are problems, text numbers reports."""
     sheet = table.spec.sheet
     wanted = {norm_key(u): u for u in used}
@@ -133,27 +155,77 @@ def _read_panel_numbers(table: _Table, keys: list, what: str, problems: list[Pro
                      f"are not used by the study ({'not indicators' if what == 'indicator' else 'not in Model'}) "
                      "and were ignored")
     columns = [c for _, c in found]
-    values: dict[str, list] = {c: [] for c in columns}
-    index = []
-    for i, row in enumerate(table.rows):
-        key = keys[i]
-        where = f"{key[0]} {key[1]}" if key else "no region-year"
-        for j, col in found:
-            v = row[j]
-            x, action, reason = coerce_cell(v)
-            if action == "rejected":
-                problems.append(Problem(table.addr(i, j), f"({what} {col}, {where}): {_shown(v)} is not a number — "
-                                        f"{reason}"))
-            elif action == "coerced" or (action == "missing" and not _blank(v)):
-                reports.append(CellReport(table.addr(i, j), sheet, key, col, v, x, action))
+    rows = {key: i for i, key in enumerate(keys) if key is not None}
+    cells.add(sheet, table, rows, {col: j for j, col in found})
+    fast = _plain_columns(table, keys, found)
+    if fast is not None:
+        index, values = fast
+    else:
+        values = {c: [] for c in columns}
+        index = []
+        for i, row in enumerate(table.rows):
+            key = keys[i]
+            where = f"{key[0]} {key[1]}" if key else "no region-year"
+            for j, col in found:
+                v = row[j]
+                x, action, reason = coerce_cell(v)
+                if action == "rejected":
+                    problems.append(Problem(table.addr(i, j), f"({what} {col}, {where}): {_shown(v)} is not a "
+                                            f"number — {reason}"))
+                elif action == "coerced" or (action == "missing" and not _blank(v)):
+                    reports.append(CellReport(table.addr(i, j), sheet, key, col, v, x, action))
+                if key is not None:
+                    values[col].append(x)
             if key is not None:
-                values[col].append(x)
-                cells[(sheet, key, col)] = table.addr(i, j)
-        if key is not None:
-            index.append(key)
+                index.append(key)
     mi = pd.MultiIndex.from_tuples(index, names=[REGION, YEAR]) if index else pd.MultiIndex.from_tuples(
         [], names=[REGION, YEAR])
     return pd.DataFrame(values, index=mi, columns=columns, dtype=float)
+
+
+def _plain_columns(table: _Table, keys: list, found: list) -> tuple[list, dict] | None:
+    """The keyed rows and the ``found`` columns' floats when every cell is a plain number or an empty cell
+    (None/NaN), which need no report and no problem; None otherwise (then each cell is coerced and checked)."""
+    keep = np.array([k is not None for k in keys], dtype=bool)
+    values = {}
+    for j, col in found:
+        column = np.empty(len(table.rows), dtype=object)
+        column[:] = [row[j] for row in table.rows]
+        fast = _plain_numbers(column)
+        if fast is None or fast[1].any():
+            return None
+        blank = np.isnan(fast[0])
+        if blank.any() and not all(v is None or v.__class__ is float for v in column[blank]):
+            return None  # e.g. pd.NA: coerce_cell says what it is
+        values[col] = fast[0][keep]
+    return [k for k in keys if k is not None], values
+
+
+class _CellAddresses(Mapping):
+    """(table, (region, year), column) → the cell (``Data!C5``) that holds it, worked out when asked for."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, tuple[_Table, dict, dict]] = {}
+
+    def add(self, sheet: str, table: _Table, rows: dict, columns: dict) -> None:
+        self._tables[sheet] = (table, rows, columns)
+
+    def __getitem__(self, item: tuple) -> str:
+        sheet, key, col = item
+        try:
+            table, rows, columns = self._tables[sheet]
+            return table.addr(rows[key], columns[col])
+        except (KeyError, TypeError):
+            raise KeyError(item) from None
+
+    def __iter__(self):
+        for sheet, (_, rows, columns) in self._tables.items():
+            for key in rows:
+                for col in columns:
+                    yield sheet, key, col
+
+    def __len__(self) -> int:
+        return sum(len(rows) * len(columns) for _, rows, columns in self._tables.values())
 
 
 def _read_regions(grids, problems: list[Problem], notes: list[str]) -> tuple[_Table | None, pd.DataFrame | None]:
@@ -313,7 +385,7 @@ def parse_panel(grids, tables: Sequence, notes: list[str]) -> PanelStudyInputs:
     ind_t, dim_t, data_t, var_t, model_t, set_t = tables
     problems: list[Problem] = []
     reports: list[CellReport] = []
-    cells: dict = {}
+    cells = _CellAddresses()
     for t, other in ((data_t, var_t), (var_t, data_t)):
         for key in (REGION, YEAR):
             if t.col(key) is None and other.col(key) is not None:

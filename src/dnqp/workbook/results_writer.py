@@ -79,17 +79,25 @@ def _block_cells(ws, fm: _Formats, r0: int, b: Block) -> None:
                 props.update(bottom=1, bottom_color=_RULE)
             write_cell(ws, r, c, v, fm(**props))
         r += 1
-    for i, brow in enumerate(b.body):
-        fmts = b.formats[i] if i < len(b.formats) else []
-        for c in range(w):
-            v = brow[c] if c < len(brow) else None
+    made: dict = {}  # (column, number format, last row) → its format, looked up once per block
+
+    def body_format(c: int, nf, last: bool):
+        key = (c, nf, last)
+        if key not in made:
             props = {"align": align(c)}
-            nf = fmts[c] if c < len(fmts) else None
             if nf:
                 props["num_format"] = nf
-            if i == len(b.body) - 1:
+            if last:
                 props.update(bottom=2, bottom_color=_RULE)
-            write_cell(ws, r, c, v, fm(**props))
+            made[key] = fm(**props)
+        return made[key]
+
+    for i, brow in enumerate(b.body):
+        fmts = b.formats[i] if i < len(b.formats) else []
+        last = i == len(b.body) - 1
+        for c in range(w):
+            v = brow[c] if c < len(brow) else None
+            write_cell(ws, r, c, v, body_format(c, fmts[c] if c < len(fmts) else None, last))
         r += 1
     for note in b.notes:
         write_cell(ws, r, 0, note, fm(italic=True, font_size=9))
