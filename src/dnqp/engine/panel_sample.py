@@ -24,12 +24,10 @@ The shipped CSV files ``dnqp/engine/data/panel_*.csv`` are this generator's outp
 
 from __future__ import annotations
 
-from importlib import resources
-
 import numpy as np
 import pandas as pd
 
-from .sample import INDICATORS, MODEL
+from .sample import INDICATORS, MODEL, read_frames, write_frames
 
 __all__ = ["SEED", "YEARS", "PROVENANCE", "GROUP_SOURCE", "REGIONS", "generate", "load_panel_sample",
            "write_panel_sample"]
@@ -145,31 +143,9 @@ def load_panel_sample() -> dict[str, pd.DataFrame]:
     >>> s["data"].shape, s["regions"]["Group"].value_counts().to_dict()
     ((372, 10), {'West': 12, 'East': 10, 'Central': 6, 'Northeast': 3})
     """
-    out = {}
-    base = resources.files("dnqp.engine") / "data"
-    for key, name in _FILES.items():
-        with resources.as_file(base / name) as path:
-            if key in _PANEL_KEYS:
-                out[key] = pd.read_csv(path, index_col=["Region", "Year"], comment="#")
-            else:
-                out[key] = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
-    return out
-
-
-def _compact(col: pd.Series) -> pd.Series:
-    if pd.api.types.is_float_dtype(col) and (col.dropna() % 1 == 0).all():
-        return col.astype("Int64")
-    return col
+    return read_frames(_FILES, keyed=_PANEL_KEYS, index_col=["Region", "Year"])
 
 
 def write_panel_sample(directory) -> None:
-    """Write :func:`generate`'s output as the package's ``panel_*.csv`` files."""
-    from pathlib import Path
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for key, frame in generate().items():
-        frame = frame.apply(_compact)
-        text = f"# {PROVENANCE}\n" + frame.to_csv(index=key in _PANEL_KEYS, lineterminator="\n")
-        (directory / _FILES[key]).write_text(text, encoding="utf-8")
-
+    """Write :func:`generate`'s output as the package's ``panel_*.csv`` files (``tools/make_samples.py``)."""
+    write_frames(directory, generate(), _FILES, _PANEL_KEYS, PROVENANCE)

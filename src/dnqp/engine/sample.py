@@ -160,12 +160,18 @@ _FILES = {"indicators": "sample_indicators.csv", "data": "sample_data.csv",
 
 def load_sample() -> dict[str, pd.DataFrame]:
     """The shipped sample (the output of :func:`generate`), read from the package's CSV files."""
+    return read_frames(_FILES, keyed=("data", "variables"), index_col="Year")
+
+
+def read_frames(files: dict[str, str], keyed: tuple[str, ...], index_col) -> dict[str, pd.DataFrame]:
+    """Shipped CSV files (key → file name in ``dnqp/engine/data``): the ``keyed`` ones indexed by
+    ``index_col`` with numbers, the others as text. The sample and the panel sample read theirs with it."""
     out = {}
     base = resources.files("dnqp.engine") / "data"
-    for key, name in _FILES.items():
+    for key, name in files.items():
         with resources.as_file(base / name) as path:
-            if key in ("data", "variables"):
-                out[key] = pd.read_csv(path, index_col="Year", comment="#")
+            if key in keyed:
+                out[key] = pd.read_csv(path, index_col=index_col, comment="#")
             else:
                 out[key] = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
     return out
@@ -179,13 +185,18 @@ def _compact(col: pd.Series) -> pd.Series:
 
 
 def write_sample(directory) -> None:
-    """Write :func:`generate`'s output as the package's CSV files (used to refresh ``dnqp/data``)."""
+    """Write :func:`generate`'s output as the package's CSV files (``tools/make_samples.py``)."""
+    write_frames(directory, generate(), _FILES, ("data", "variables"), PROVENANCE)
+
+
+def write_frames(directory, frames: dict[str, pd.DataFrame], files: dict[str, str], keyed: tuple[str, ...],
+                 provenance: str) -> None:
+    """Write generated frames as CSV files headed by their provenance (whole numbers without decimals)."""
     from pathlib import Path
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    for key, frame in generate().items():
+    for key, frame in frames.items():
         frame = frame.apply(_compact)
-        text = f"# {PROVENANCE}\n" + frame.to_csv(index=key in ("data", "variables"), lineterminator="\n")
-        (directory / _FILES[key]).write_text(text, encoding="utf-8")
-
+        text = f"# {provenance}\n" + frame.to_csv(index=key in keyed, lineterminator="\n")
+        (directory / files[key]).write_text(text, encoding="utf-8")
