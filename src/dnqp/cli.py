@@ -170,14 +170,13 @@ def _template(args) -> int:
 
 
 def _demo(args) -> int:
+    from .engine import panel_sample, sample
     from .terminal import print_study
-    from .engine.sample import PROVENANCE
     from .workbook.xlsx import write_results, write_template
 
     folder = Path(args.output_dir)
     panel = getattr(args, "panel", False)
-    if panel:
-        from .engine.panel_sample import PROVENANCE
+    PROVENANCE = (panel_sample if panel else sample).PROVENANCE  # noqa: N806
     stem = "dnqp_panel_sample" if panel else "dnqp_sample"
     workbook = write_template(folder / f"{stem}.xlsx", sample=True, panel=panel)
     inputs, result = _study(workbook)

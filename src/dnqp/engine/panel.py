@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConstantIndicatorError, DataError, DnqpError, SettingsError
-from .entropy import CONVENTIONS, EntropyResult, entropy_weights
+from .entropy import CONVENTIONS, entropy_weights
 from .settings import REGISTRY
 from .prepare import IMPUTE_METHODS, MAX_MAGNITUDE, as_numeric, check_labels, row_label
 

@@ -40,7 +40,7 @@ from ..errors import CollinearityError, DataError, ModelError, SettingsError
 from .panel import REGION, YEAR, panel_frame
 from .prepare import row_label
 from .settings import REGISTRY
-from .regression import CONS, STARS, OLSResult, _check_collinearity, describe, stars, t_pvalue, vif
+from .regression import CONS, STARS, OLSResult, _check_collinearity, coefficient_lines, describe, stars, t_pvalue, vif
 from .tables import model_table
 
 __all__ = [
@@ -277,14 +277,7 @@ class PanelOLSResult:
                 f"F({self.df_model}, {self.df_resid:g}) = {self.fvalue:>10.2f}   Prob > F = {self.f_pvalue:.4f}",
                 f"R-squared = {self.rsquared:.4f}   Within R-sq. = {self.rsquared_within:.4f}   "
                 f"Root MSE = {self.rmse:.5g}", ""]
-        tab = self.table(levels=levels)
-        width = max(12, max(len(str(i)) for i in tab.index))
-        cols = list(tab.columns)
-        lines = [f"{self.depvar:>{width}} |" + "".join(f"{c:>12}" for c in cols[:-1])]
-        lines.append("-" * (width + 1) + "+" + "-" * (12 * (len(cols) - 1) + 4))
-        for name, row in tab.iterrows():
-            cells = "".join(f"{row[c]:>12.4f}" if c != "P>|t|" else f"{row[c]:>12.3f}" for c in cols[:-1])
-            lines.append(f"{name:>{width}} |{cells} {row['Sig.']}")
+        lines = coefficient_lines(self.table(levels=levels), self.depvar)
         fe = self.fe_rows()
         lines += [""] + [f"{k}: {v}" for k, v in fe.items()]
         if len(self.singletons):

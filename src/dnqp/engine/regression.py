@@ -166,15 +166,19 @@ class OLSResult:
             f"Root MSE      = {self.rmse:>9.5g}",
             "",
         ]
-        tab = self.table(levels=levels)
-        width = max(12, max(len(str(i)) for i in tab.index))
-        cols = list(tab.columns)
-        lines = [f"{self.depvar:>{width}} |" + "".join(f"{c:>12}" for c in cols[:-1])]
-        lines.append("-" * (width + 1) + "+" + "-" * (12 * (len(cols) - 1) + 4))
-        for name, row in tab.iterrows():
-            cells = "".join(f"{row[c]:>12.4f}" if c != "P>|t|" else f"{row[c]:>12.3f}" for c in cols[:-1])
-            lines.append(f"{name:>{width}} |{cells} {row['Sig.']}")
-        return "\n".join(head + lines)
+        return "\n".join(head + coefficient_lines(self.table(levels=levels), self.depvar))
+
+
+def coefficient_lines(tab: pd.DataFrame, depvar: str) -> list[str]:
+    """A coefficient table (:meth:`OLSResult.table`'s columns, ``Sig.`` last) as Stata prints it under the header."""
+    width = max(12, max(len(str(i)) for i in tab.index))
+    cols = list(tab.columns)
+    lines = [f"{depvar:>{width}} |" + "".join(f"{c:>12}" for c in cols[:-1])]
+    lines.append("-" * (width + 1) + "+" + "-" * (12 * (len(cols) - 1) + 4))
+    for name, row in tab.iterrows():
+        cells = "".join(f"{row[c]:>12.4f}" if c != "P>|t|" else f"{row[c]:>12.3f}" for c in cols[:-1])
+        lines.append(f"{name:>{width}} |{cells} {row['Sig.']}")
+    return lines
 
 
 #: Below this ratio of smallest to largest singular value of the centred, scaled regressors a

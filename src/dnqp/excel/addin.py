@@ -27,7 +27,6 @@ The modules are added to the VBA project with pyOpenVBA (MS-OVBA and MS-CFB in p
 
 from __future__ import annotations
 
-import io
 import os
 import platform
 import shutil

@@ -98,16 +98,22 @@ class StudyInputs:
 
     def run(self) -> StudyResult:
         """Run the study on these inputs; the reader's notes come first among the result's warnings."""
-        try:
-            result = run_study(self.indicators, self.data, self.variables, self.model, self.settings,
-                               dimension_labels=self.dimension_labels)
-        except SettingsError as err:  # a setting that fails on these data: name its cell
-            name = re.match(r"setting (\w+)", str(err))
-            cell = self.setting_cells.get(name.group(1)) if name else None
-            if cell:
-                raise SettingsError(f"{cell}: {err}") from None
-            raise
-        return dataclasses.replace(result, warnings=(*self.notes, *result.warnings))
+        return run_naming_cells(self, lambda: run_study(self.indicators, self.data, self.variables, self.model,
+                                                         self.settings, dimension_labels=self.dimension_labels))
+
+
+def run_naming_cells(inputs, run):
+    """``run()`` for parsed inputs: a setting that fails on these data is named at its Settings cell, and the
+    reader's notes come first among the result's warnings (time series and panels alike)."""
+    try:
+        result = run()
+    except SettingsError as err:
+        name = re.match(r"setting (\w+)", str(err))
+        cell = inputs.setting_cells.get(name.group(1)) if name else None
+        if cell:
+            raise SettingsError(f"{cell}: {err}") from None
+        raise
+    return dataclasses.replace(result, warnings=(*inputs.notes, *result.warnings))
 
 
 def _anchor(spec: schema.TableSpec) -> tuple[int, int]:

@@ -13,9 +13,7 @@ region-years are listed in the Log, never invented.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,11 +26,10 @@ from ..engine.checks import norm_key, year_issues
 from ..engine.panel import REGION, YEAR
 from ..engine.panel_regression import MIN_CLUSTERS
 from ..engine.panel_study import PanelStudyResult, run_panel_study
-from ..engine.prepare import _plain_numbers, coerce_cell, row_label
+from ..engine.prepare import _plain_numbers, coerce_cell
 from ..engine.settings import Settings
-from ..errors import SettingsError
 from .grid import (CellReport, InputError, Problem, _check_labels, _read_dimensions, _read_indicators, _read_model,
-                   _read_settings, _read_table, _Table, _text_columns)
+                   _read_settings, _read_table, _Table, _text_columns, run_naming_cells)
 
 __all__ = ["PanelStudyInputs", "parse_panel", "is_panel_table"]
 
@@ -62,16 +59,9 @@ class PanelStudyInputs:
 
     def run(self) -> PanelStudyResult:
         """Run the panel study; the reader's notes come first among the result's warnings."""
-        try:
-            result = run_panel_study(self.indicators, self.data, self.variables, self.model, self.settings,
-                                     regions=self.regions, dimension_labels=self.dimension_labels)
-        except SettingsError as err:  # a setting that fails on these data: name its cell
-            name = re.match(r"setting (\w+)", str(err))
-            cell = self.setting_cells.get(name.group(1)) if name else None
-            if cell:
-                raise SettingsError(f"{cell}: {err}") from None
-            raise
-        return dataclasses.replace(result, warnings=(*self.notes, *result.warnings))
+        return run_naming_cells(self, lambda: run_panel_study(self.indicators, self.data, self.variables,
+                                                               self.model, self.settings, regions=self.regions,
+                                                               dimension_labels=self.dimension_labels))
 
 
 def is_panel_table(table: _Table | None) -> bool:
