@@ -112,9 +112,9 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _weights_blocks(r: StudyResult) -> list[Block]:
-    s = r.settings
-    w = r.weights
+def indicator_weight_rows(w) -> tuple[list[list], list[list]]:
+    """The indicator-system table's body and formats (a dimension named once, then e, d, w), shared by the
+    time-series and the panel Weights sheets."""
     body, fmts, prev = [], [], None
     for code, row in w.iterrows():
         dim = row["Dimension"]
@@ -122,6 +122,12 @@ def _weights_blocks(r: StudyResult) -> list[Block]:
                      _val(row["Entropy e"]), _val(row["Divergence d"]), _val(row["Weight w"])])
         fmts.append([None, None, None, None, "0.0000", "0.0000", "0.0000"])
         prev = dim
+    return body, fmts
+
+
+def _weights_blocks(r: StudyResult) -> list[Block]:
+    s = r.settings
+    body, fmts = indicator_weight_rows(r.weights)
     how = {"minmax": "min–max", "interval": f"interval {s.interval}", "none": "none"}[s.standardize]
     notes = [f"Entropy weight method; standardisation {how}, shift {s.shift:g}; w = d / Σ d over indicators.",
              *[f"Dropped: {d}" for d in r.entropy.dropped]]

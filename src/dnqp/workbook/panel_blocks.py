@@ -12,7 +12,8 @@ from ..engine.panel import REGION, YEAR
 from ..engine.panel_study import FE_ROWS, PanelModels, PanelStudyResult
 from ..engine.prepare import row_label
 from ..engine.tables import star_legend, title
-from .blocks import Block, _descriptives_block, _frame_block, _model_table_block, _val, _versions, _vif_block
+from .blocks import (Block, _descriptives_block, _frame_block, _model_table_block, _val, _versions, _vif_block,
+                     indicator_weight_rows)
 
 __all__ = ["PANEL_RESULT_SHEETS", "panel_result_blocks", "cov_line", "fe_line"]
 
@@ -54,13 +55,7 @@ def _weights_blocks(r: PanelStudyResult) -> list[Block]:
     how = {"minmax": "min–max", "interval": f"interval {s.interval}", "none": "none"}[s.standardize]
     if s.panel_entropy == "global":
         w = r.weights
-        body, fmts, prev = [], [], None
-        for code, row in w.iterrows():
-            dim = row["Dimension"]
-            body.append([dim if dim != prev else None, code, row["Indicator"], row["Direction"],
-                         _val(row["Entropy e"]), _val(row["Divergence d"]), _val(row["Weight w"])])
-            fmts.append([None, None, None, None, "0.0000", "0.0000", "0.0000"])
-            prev = dim
+        body, fmts = indicator_weight_rows(w)
         notes = [f"Global entropy over all {ent.rows} region-years ({ent.regions} regions × {ent.years} years"
                  f"{'' if ent.balanced else ', unbalanced'}): min, max and p over every region-year, "
                  f"k = 1/ln({ent.rows}); standardisation {how}, shift {s.shift:g}; scores comparable across years.",
