@@ -70,6 +70,29 @@ def test_the_workbook_room_loads_no_xlwings():
     assert loaded_by(names, NOT_IN_WORKBOOK) == {}
 
 
+#: What ``dnqp run`` must not wait for before it starts parsing the workbook (python-calamine, in a thread).
+HEAVY = ("numpy", "pandas", "scipy", "openpyxl", "xlsxwriter", "linearmodels", "statsmodels")
+
+
+def test_the_run_starts_reading_before_the_heavy_libraries_load():
+    """``import dnqp`` and what ``dnqp run`` imports to start reading (the file checks, the sheet values, the
+    results mark) load none of the heavy libraries, so their import overlaps the parse."""
+    first = ["dnqp", "dnqp.cli", "dnqp.engine.cells", "dnqp.workbook.schema", "dnqp.workbook.sheetvalues",
+             "dnqp.workbook.marks", "dnqp.workbook.atomic"]
+    assert loaded_by(first, HEAVY) == {}
+    assert loaded_by(["dnqp.workbook.sheetvalues", "dnqp.workbook.reader"], HEAVY)["dnqp.workbook.reader"]
+
+
+def test_every_public_name_of_the_package_resolves():
+    """``dnqp`` loads its engine names on first use: each one in ``__all__`` is there, and ``dir()`` lists it."""
+    code = ("import dnqp, json; print(json.dumps([n for n in dnqp.__all__ if getattr(dnqp, n, None) is None] "
+            "+ [n for n in dnqp.__all__ if n not in dir(dnqp)]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []
+    assert dnqp.run_study.__module__ == "dnqp.engine.study"
+
+
 def test_the_subprocess_check_sees_a_library_that_is_loaded():
     assert loaded_by(["dnqp.engine", "dnqp.excel.functions"], NOT_IN_ENGINE) == {"dnqp.excel.functions": ["xlwings"]}
 

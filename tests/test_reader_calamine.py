@@ -109,3 +109,80 @@ def test_blank_rows_after_the_last_value_are_kept(tmp_path):
     ref = _openpyxl(tmp_path / "c.xlsx")
     grid = read_grids(tmp_path / "c.xlsx")["Data"]
     assert len(grid) == len(ref) == 4 and all(v is None for r in grid[2:] for v in r)
+
+
+def _scans(monkeypatch):
+    """Count the sheets the reader scans for the cells calamine does not give."""
+    from dnqp.workbook import reader
+
+    seen = []
+    real = reader._scan
+
+    def counting(z, member, *args):
+        seen.append(member)
+        return real(z, member, *args)
+
+    monkeypatch.setattr(reader, "_scan", counting)
+    return seen
+
+
+def test_a_sheet_with_every_cell_filled_is_not_scanned_and_reads_as_openpyxl(tmp_path, monkeypatch):
+    """calamine gives a formula without a saved value and an error cell as blank: a sheet with no blank cell in
+    its range has neither, so its XML is not scanned again (the cost of a 60 MB sheet); its values (a formula
+    with its saved value among them) are openpyxl's."""
+    import xlsxwriter
+
+    path = tmp_path / "full.xlsx"
+    with xlsxwriter.Workbook(str(path)) as wb:
+        ws = wb.add_worksheet("Data")
+        ws.write_row(0, 0, ["Year", "A1", "A2"])
+        for i in range(1, 6):
+            ws.write_row(i, 0, [2014 + i, i * 1.5, -i])
+        ws.write_formula(5, 2, "=B6*2", None, 15)
+    seen = _scans(monkeypatch)
+    grid = read_grids(path)["Data"]
+    assert seen == []
+    assert _cells(grid) == {k: (float(v) if type(v) is int else v) for k, v in _cells(_openpyxl(path)).items()}
+    assert grid[5][2] == 15
+
+
+def test_a_blank_cell_makes_the_reader_scan_the_sheet(tmp_path, monkeypatch):
+    import xlsxwriter
+
+    path = tmp_path / "holes.xlsx"
+    with xlsxwriter.Workbook(str(path)) as wb:
+        ws = wb.add_worksheet("Data")
+        ws.write_row(0, 0, ["Year", "A1"])
+        ws.write_row(1, 0, [2015, 1.0])
+        ws.write_number(2, 0, 2016)
+        ws.write_formula(2, 1, "=NA()", None, "#N/A")  # an error: calamine gives a blank
+        ws.write_number(3, 0, 2017)
+        ws.write_formula(3, 1, "=B2*3")  # XlsxWriter saves 0 as its value: no blank
+    seen = _scans(monkeypatch)
+    grid = read_grids(path)["Data"]
+    assert seen == ["xl/worksheets/sheet1.xml"]
+    assert grid[2][1] == "#N/A" and grid[3][1] == 0
+
+
+@pytest.mark.parametrize("dimension", ['<dimension ref="A1:B4"/>', '<dimension ref="A1:C2"/>', ""])
+def test_a_saved_range_beyond_calamines_is_scanned(tmp_path, monkeypatch, dimension):
+    """The gate trusts the saved ``<dimension>`` only when it fits inside calamine's range; a larger one (rows
+    or columns: a cleared last row, a formula without a value beyond the values) or none makes the reader scan."""
+    import xlsxwriter
+
+    raw, path = tmp_path / "raw.xlsx", tmp_path / "dim.xlsx"
+    with xlsxwriter.Workbook(str(raw)) as wb:
+        ws = wb.add_worksheet("Data")
+        ws.write_row(0, 0, ["Year", "A1"])
+        ws.write_row(1, 0, [2015, 1.0])
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.decode().replace('<dimension ref="A1:B2"/>', dimension).encode()
+                assert dimension in data.decode()
+            zout.writestr(info, data)
+    seen = _scans(monkeypatch)
+    grid = read_grids(path)["Data"]
+    assert seen == ["xl/worksheets/sheet1.xml"]
+    assert grid[:2] == [["Year", "A1"], [2015.0, 1.0]]

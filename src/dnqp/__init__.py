@@ -10,7 +10,8 @@ Examples
 ['as_numeric', 'coerce_cell', 'coerce_frame', 'describe']
 """
 
-from .engine.entropy import EntropyResult, entropy_weights
+import importlib
+
 from .errors import (
     CollinearityError,
     ConstantIndicatorError,
@@ -21,13 +22,35 @@ from .errors import (
     SettingsError,
     TransformError,
 )
-from .engine.prepare import ImputeResult, as_numeric, coerce_cell, coerce_frame, impute, parse_directions, transform
-from .engine.regression import OLSResult, describe, ols, stars, vif
-from .engine.tables import model_table
-from .engine.study import Settings, StudyResult, run_study
-from .engine.panel import panel_entropy
-from .engine.panel_regression import panel_ols
-from .engine.panel_study import PanelStudyResult, run_panel_study
+
+#: Where each engine name lives: imported on first use (``dnqp.run_study``), so ``import dnqp`` (and the
+#: worksheet functions, and ``dnqp run`` before it starts reading the workbook) does not wait for pandas.
+_LAZY = {
+    "EntropyResult": "engine.entropy", "entropy_weights": "engine.entropy",
+    "ImputeResult": "engine.prepare", "as_numeric": "engine.prepare", "coerce_cell": "engine.prepare",
+    "coerce_frame": "engine.prepare", "impute": "engine.prepare", "parse_directions": "engine.prepare",
+    "transform": "engine.prepare",
+    "OLSResult": "engine.regression", "describe": "engine.regression", "ols": "engine.regression",
+    "stars": "engine.regression", "vif": "engine.regression",
+    "model_table": "engine.tables",
+    "Settings": "engine.study", "StudyResult": "engine.study", "run_study": "engine.study",
+    "panel_entropy": "engine.panel",
+    "panel_ols": "engine.panel_regression",
+    "PanelStudyResult": "engine.panel_study", "run_panel_study": "engine.panel_study",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dnqp' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

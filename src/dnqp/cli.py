@@ -32,7 +32,8 @@ def _console():
 
 def _results_path(workbook: Path, output: str | None) -> Path:
     """Where results go: ``-o`` or ``<name>_results.xlsx`` beside the input; never the input itself."""
-    from .workbook.xlsx import is_results_workbook, same_file
+    from .workbook.atomic import same_file
+    from .workbook.marks import is_results_workbook
 
     out = Path(output) if output else workbook.with_name(f"{workbook.stem}_results.xlsx")
     if out.suffix.lower() != ".xlsx":
@@ -45,9 +46,20 @@ def _results_path(workbook: Path, output: str | None) -> Path:
 
 
 def _study(workbook: Path):
+    """Read, check and run: the sheets are parsed (python-calamine, in a thread: it releases the GIL) while
+    pandas, the engine and, for a panel workbook, linearmodels load."""
+    from .engine.cells import norm_key
+    from .workbook.schema import REGIONS
+    from .workbook.sheetvalues import start_reading
+
+    reading = start_reading(workbook)  # the hostile-file checks first
     from .workbook.xlsx import read_workbook
 
-    inputs = read_workbook(workbook)
+    if norm_key(REGIONS.sheet) in map(norm_key, reading.names()):
+        from .engine.panel_regression import load_backend
+
+        load_backend()
+    inputs = read_workbook(workbook, reading)
     return inputs, inputs.run()
 
 
@@ -64,19 +76,20 @@ def _sigterm_interrupts() -> None:
 
 
 def _run(args) -> int:
-    from .terminal import print_study
-    from .workbook.xlsx import write_results
-
     _sigterm_interrupts()
     workbook = Path(args.workbook)
     out = _results_path(workbook, args.output)
     inputs, result = _study(workbook)
     if not args.quiet:
+        from .terminal import print_study
+
         print_study(result, _console())
     else:  # quiet hides the tables, not the warnings
         for note in result.warnings:
             print(f"note: {note}")
     docx_out, latex_out = _manuscript_paths(args, workbook, out)
+    from .workbook.xlsx import write_results
+
     write_results(result, out, inputs)
     print(f"Results written to {out}")
     if docx_out is not None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import unicodedata
 
-__all__ = ["is_blank", "cell_text", "shown", "number_text"]
+__all__ = ["is_blank", "cell_text", "norm_key", "shown", "number_text"]
 
 
 def is_blank(value: object) -> bool:
@@ -33,6 +34,12 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def norm_key(text: object) -> str:
+    """The one rule by which codes, names and labels are matched: Unicode NFKC (full-width Ａ１ is A1),
+    trimmed, case-folded."""
+    return unicodedata.normalize("NFKC", cell_text(text)).strip().casefold()
 
 
 def shown(value: object) -> str:

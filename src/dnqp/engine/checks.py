@@ -16,11 +16,10 @@ Examples
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .cells import cell_text, shown
+from .cells import cell_text, norm_key, shown
 from ..errors import DirectionError
 from .prepare import TRANSFORMS, coerce_cell, parse_direction
 
@@ -33,12 +32,6 @@ YEARS = (1000, 9999)
 #: them (the models' statistics, the constant, the sub-index row, the year column).
 RESERVED_LABELS = ("Sub-index", "_cons", "Observations", "R-squared", "Adj R-squared", "F", "Prob > F",
                    "Root MSE", "Mean VIF", "Year", "N")
-
-
-def norm_key(text: object) -> str:
-    """The one rule by which codes, names and labels are matched: Unicode NFKC (full-width Ａ１ is A1),
-    trimmed, case-folded."""
-    return unicodedata.normalize("NFKC", cell_text(text)).strip().casefold()
 
 
 def label_issue(label: str) -> str | None:

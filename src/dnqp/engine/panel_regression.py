@@ -383,9 +383,11 @@ def panel_ols(
     if cluster is not None and not (isinstance(cluster, str) and cluster.strip().lower() == "region"):
         clus = _labels(cluster, n, "the cluster variable")
 
-    frame = pd.DataFrame({depvar: np.asarray(y, dtype=object)})
-    for c, nm in zip(X.columns, names):
-        frame[nm] = np.asarray(X[c], dtype=object)
+    def column(values):  # floats as they are (nothing to coerce); anything else through the cell rules
+        arr = np.asarray(values)
+        return arr if arr.dtype.kind == "f" else np.asarray(values, dtype=object)
+
+    frame = pd.DataFrame({depvar: column(y), **{nm: column(X[c]) for c, nm in zip(X.columns, names)}})
     frame.index = pd.MultiIndex.from_arrays([region, year])
     order = frame.index  # as given: panel_frame sorts, and the cluster labels follow
     data = panel_frame(frame, what="variable")
@@ -532,6 +534,12 @@ def _check_absorbed(Xf: pd.DataFrame, groups: np.ndarray, what: str) -> None:
         raise CollinearityError(f"regressor {bad[0]} is constant within every {what}, so the {what} fixed effects "
                                 f"absorb it: drop it or change the effects"
                                 + (f" (also: {', '.join(bad[1:])})" if len(bad) > 1 else ""))
+
+
+def load_backend() -> None:
+    """Import linearmodels (and with it scipy.stats) now, about a second: ``dnqp run`` calls it while
+    python-calamine parses a panel workbook in another thread, so the two overlap."""
+    import linearmodels  # noqa: F401
 
 
 def _linearmodels_fit(yv, Xf, regions, years, effects, cov_key, clus, depvar):

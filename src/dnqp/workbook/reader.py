@@ -7,133 +7,19 @@ ranges, from the sheets' XML. openpyxl reads only :func:`read_printed_sheet` (it
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
-import re
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from defusedxml import DefusedXmlException as _DefusedXmlException
-
-from . import schema
 from ..errors import DataError
 from .safety import MAX_CELLS, MAX_ROWS, check_workbook_file
 from .grid import StudyInputs, UncomputedFormula, parse_grids
-from ..engine.checks import norm_key
+from .sheetvalues import (_MAIN, Grids, Reading, _dimension, _read_failed, _scan, _sheet_parts, _tables, _too_big,
+                          start_reading)
 
 __all__ = ["Grids", "read_grids", "read_workbook", "read_printed_sheet"]
-
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-
-
-class Grids(dict):
-    """Sheet name → 2-D list of cell values, plus ``tables``: each Excel Table's range by its name (as
-    :func:`dnqp.engine.checks.norm_key` spells it), 0-based ``(first row, first column, last row, last
-    column)``, so the reader can use the Table's own range."""
-
-    def __init__(self, grids=(), tables=None):
-        super().__init__(grids)
-        self.tables = dict(tables or {})
-
-
-def _ref(ref: str) -> tuple[int, int, int, int] | None:
-    from openpyxl.utils.cell import range_boundaries
-
-    try:
-        c0, r0, c1, r1 = range_boundaries(ref)
-    except (ValueError, TypeError):
-        return None
-    return r0 - 1, c0 - 1, r1 - 1, c1 - 1
-
-
-def _part(base: str, target: str) -> str:
-    """A relationship target as a zip member name."""
-    if target.startswith("/"):
-        return target[1:]
-    parts = base.rsplit("/", 1)[0].split("/") if "/" in base else []
-    for p in target.split("/"):
-        if p == "..":
-            parts = parts[:-1]
-        elif p and p != ".":
-            parts.append(p)
-    return "/".join(parts)
-
-
-def _tables(path: Path) -> dict:
-    """Every Excel Table's range by its name (openpyxl's read-only mode does not give them)."""
-    from defusedxml import ElementTree
-
-    tables: dict[str, tuple] = {}
-    with zipfile.ZipFile(path) as z:
-        for member in z.namelist():
-            if member.startswith("xl/tables/") and member.endswith(".xml"):
-                root = ElementTree.fromstring(z.read(member))
-                ref = _ref(root.get("ref", ""))
-                for key in {root.get("name"), root.get("displayName")} - {None}:
-                    if ref is not None:
-                        tables[norm_key(key)] = ref
-    return tables
-
-
-#: A formula (``<f>``) or an error cell (``t="e"``) somewhere in a sheet's XML: python-calamine gives neither (a
-#: formula's saved value only, an error cell as blank), so only a sheet that has one is parsed again. A document
-#: type declaration is looked for too: calamine ignores entities, defusedxml then refuses them (the second line
-#: of defence after :func:`~dnqp.workbook.safety.check_workbook_file`'s prolog scan). Plain byte searches (a
-#: false alarm, such as a ``<filterColumn>``, only costs the parse): a regex takes seconds on 60 MB.
-_SPECIAL = (b"</f>", b"<f ", b":f>", b":f ", b'"e"', b"'e'", b"<!")  # <f>…</f>, <f t="shared" …/>, x:f, t="e", <!DOCTYPE
-_DTD = (b"<!DOCTYPE", b"<!ENTITY")
-_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br=[\"'](\d+)[\"']")
-_CHUNK = 1 << 20
-
-
-def _sheet_parts(z: zipfile.ZipFile, wanted=None) -> dict[str, str]:
-    """Sheet name → its zip member, for the sheets in ``wanted`` (None: every sheet)."""
-    from defusedxml import ElementTree
-
-    names = set(z.namelist())
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return {}
-    rels = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
-    parts = {}
-    for sheet in ElementTree.fromstring(z.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
-        name, rid = sheet.get("name"), sheet.get(f"{_REL}id")
-        if (wanted is None or name in wanted) and rid in rels and _part("xl/workbook.xml", rels[rid]) in names:
-            parts[name] = _part("xl/workbook.xml", rels[rid])
-    return parts
-
-
-def _has_special(z: zipfile.ZipFile, member: str, needles: tuple[bytes, ...] = _SPECIAL) -> bool:
-    """Whether the part has a formula, an error cell or a DTD: one pass over the inflated bytes, no XML parsing."""
-    return _scan(z, member, needles)[0]
-
-
-def _scan(z: zipfile.ZipFile, member: str, needles: tuple[bytes, ...] = _SPECIAL) -> tuple[bool, int]:
-    """(whether the part has one of ``needles``, the number of its last ``<row>``): one pass over the inflated
-    bytes. calamine's range ends at the last cell with a value; openpyxl also gave the blank rows after it
-    (a cleared last row of an Excel Table), which the table scanner reports as skipped."""
-    tail, last, found = b"", b"", False
-    with z.open(member) as f:
-        while chunk := f.read(_CHUNK):
-            block = tail + chunk
-            found = found or any(n in block for n in needles)
-            last = last[-_CHUNK:] + chunk  # the last row's tag may start in the chunk before
-            tail = chunk[-16:]
-    rows = _ROW.findall(last)
-    return found, max(map(int, rows), default=0)
-
-
-def _refuse_entities(z: zipfile.ZipFile) -> None:
-    """The shared strings, if they declare a DTD, parsed by defusedxml: it raises on an entity declaration."""
-    from defusedxml import ElementTree
-
-    for member in z.namelist():
-        if member.lower().endswith("sharedstrings.xml") and _has_special(z, member, _DTD):
-            with z.open(member) as f:
-                for _ in ElementTree.iterparse(f):
-                    pass
 
 
 def _special_cells(z: zipfile.ZipFile, member: str, path: Path, name: str) -> dict:
@@ -184,17 +70,6 @@ def _special_cells(z: zipfile.ZipFile, member: str, path: Path, name: str) -> di
     return found
 
 
-def _read_failed(path: Path, err: Exception) -> DataError:
-    name = type(err).__name__
-    cause: BaseException | None = err
-    while cause is not None and not isinstance(cause, _DefusedXmlException):  # openpyxl wraps it in a ValueError
-        cause = cause.__cause__ or cause.__context__
-    if cause is not None:
-        return DataError(f"{path}: the workbook's XML declares entities, which Excel never writes: refused "
-                         "(an XML entity bomb?)")
-    return DataError(f"{path}: the workbook is damaged or not an Excel .xlsx workbook ({name})")
-
-
 def _rows(ws, path: Path, name: str, values_only: bool) -> Iterator:
     """The rows of a read-only sheet, refusing one beyond :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells."""
     cells = 0
@@ -205,31 +80,7 @@ def _rows(ws, path: Path, name: str, values_only: bool) -> Iterator:
         yield row
 
 
-def _too_big(path: Path, name: str, reached: int) -> str:
-    return (f"{path}: the sheet {name} has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells "
-            f"(row {reached:,} reached): delete what is below or beside the template's tables")
-
-
-def _values(sheet, path: Path, name: str) -> list[list]:
-    """A calamine sheet as rows of Python values from A1: None for a blank, a datetime for a date (as openpyxl
-    gave them). Numbers are floats, as xlwings sends them to the ribbon's reader (openpyxl gave 2014 as an int)."""
-    end = sheet.end
-    if end is None:
-        return []
-    rows, cols = end[0] + 1, end[1] + 1
-    if rows > MAX_ROWS or rows * cols > MAX_CELLS:
-        raise DataError(_too_big(path, name, min(rows, MAX_ROWS + 1)))
-    grid = sheet.to_python(skip_empty_area=False)
-    for row in grid:
-        types = set(map(type, row))  # one C-level pass; most rows need nothing changed
-        if str in types and "" in row:
-            row[:] = [None if v == "" else v for v in row]
-        if _dt.date in types:
-            row[:] = [_dt.datetime(v.year, v.month, v.day) if type(v) is _dt.date else v for v in row]
-    return grid
-
-
-def read_grids(path: str | os.PathLike) -> Grids:
+def read_grids(path: str | os.PathLike, reading: Reading | None = None) -> Grids:
     """The cell values of the template's input sheets, first row and column = A1.
 
     Values are the ones Excel saved; a formula cell without a saved value becomes an
@@ -237,54 +88,58 @@ def read_grids(path: str | os.PathLike) -> Grids:
     read-only and never written. It is first checked by :func:`dnqp.workbook.safety.check_workbook_file`
     (encrypted, truncated, not a workbook, zip or XML bombs); then the values are read with python-calamine
     (a Rust reader, many times openpyxl's speed), each sheet at most :data:`~dnqp.workbook.safety.MAX_ROWS`
-    rows and :data:`~dnqp.workbook.safety.MAX_CELLS` cells. A sheet with formulas or error cells (calamine
-    gives neither) is also parsed for those cells alone; the Excel Tables' ranges come from their XML parts.
+    rows and :data:`~dnqp.workbook.safety.MAX_CELLS` cells. calamine gives a formula without a saved value and
+    an error cell as blank, so a sheet with a blank cell in its range (or a saved range larger than calamine's)
+    is also scanned for those cells; the Excel Tables' ranges come from their XML parts.
+
+    ``reading`` is the :func:`~dnqp.workbook.sheetvalues.start_reading` of ``path`` if it was started earlier
+    (``dnqp run`` starts it before the engine's libraries load); by default it starts here.
     """
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError
 
     path = Path(path)
-    check_workbook_file(path)
-    book = None
     try:
-        sheets = {norm_key(s.sheet) for s in (schema.INDICATORS, schema.DATA, schema.VARIABLES, schema.MODEL,
-                                              schema.SETTINGS, schema.REGIONS)}
-        with zipfile.ZipFile(path) as z:  # before calamine: a DTD is refused here, by defusedxml
-            _refuse_entities(z)
-            special, last_rows = {}, {}
-            for name, member in _sheet_parts(z, None).items():
-                if norm_key(name) in sheets:
-                    found, last_rows[name] = _scan(z, member)
-                    if found:
-                        special[name] = _special_cells(z, member, path, name)
-        book = CalamineWorkbook.from_path(path)
-        wanted = [name for name in book.sheet_names if norm_key(name) in sheets]  # near misses too: named
-        grids = Grids(tables=_tables(path))
-        for name in wanted:
-            grid = grids[name] = _values(book.get_sheet_by_name(name), path, name)
-            rows = min(last_rows.get(name, 0), MAX_ROWS)
-            if grid and rows > len(grid):  # trailing blank rows, as openpyxl gave them
-                grid.extend([None] * len(grid[0]) for _ in range(rows - len(grid)))
-            for (i, j), cell in special.get(name, {}).items():
-                if i >= len(grid) or j >= len(grid[i]):
+        if reading is None:
+            reading = start_reading(path)
+        sheets = reading.result()
+        with zipfile.ZipFile(path) as z:
+            grids = Grids(tables=_tables(z))
+            parts = _sheet_parts(z, set(sheets))
+            for name, (grid, blank) in sheets.items():
+                grids[name] = grid
+                member = parts.get(name)
+                if member is None:
                     continue
-                if cell[0] == "e":
-                    grid[i][j] = cell[1]
-                elif grid[i][j] is None and cell[2] != "str" and not cell[3]:
-                    grid[i][j] = UncomputedFormula(cell[1])  # a saved empty string (=IF(…,"",…)) stays blank
+                saved = None if blank else _dimension(z, member)
+                width = len(grid[0]) if grid else 0
+                special: dict = {}
+                if saved is not None and saved[0] <= max(len(grid), 1) and saved[1] <= max(width, 1):
+                    rows = saved[0]  # every cell of the saved range has a value: nothing to look for
+                else:
+                    found, rows = _scan(z, member)
+                    if found:
+                        special = _special_cells(z, member, path, name)
+                rows = min(rows, MAX_ROWS)
+                if grid and rows > len(grid):  # trailing blank rows, as openpyxl gave them
+                    grid.extend([None] * width for _ in range(rows - len(grid)))
+                for (i, j), cell in special.items():
+                    if i >= len(grid) or j >= len(grid[i]):
+                        continue
+                    if cell[0] == "e":
+                        grid[i][j] = cell[1]
+                    elif grid[i][j] is None and cell[2] != "str" and not cell[3]:
+                        grid[i][j] = UncomputedFormula(cell[1])  # a saved empty string (=IF(…,"",…)) stays blank
         return grids
     except DataError:
         raise
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError,
             IndexError, SyntaxError, CalamineError) as err:  # ParseError is a SyntaxError; defusedxml's: ValueError
         raise _read_failed(path, err) from None
-    finally:
-        if book is not None:
-            book.close()
 
 
-def read_workbook(path: str | os.PathLike) -> StudyInputs:
+def read_workbook(path: str | os.PathLike, reading: Reading | None = None) -> StudyInputs:
     """Read and check a filled template: :func:`read_grids` then :func:`dnqp.workbook.grid.parse_grids`."""
-    return parse_grids(read_grids(path))
+    return parse_grids(read_grids(path, reading))
 
 
 def read_printed_sheet(path: str | os.PathLike, sheet: str | None = None) -> list[list[str | None]]:

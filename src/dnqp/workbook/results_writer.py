@@ -11,30 +11,13 @@ from .blocks import Block, place, result_blocks, user_labels
 from .charts import chart_coefficients, chart_group_means, chart_index, chart_weights
 from .companion_charts import draw_companion_charts
 from .grid import StudyInputs
-from .safety import check_workbook_file
+from .marks import RESULTS_KEYWORD, is_results_workbook
 from .writer import new_sheet, new_workbook, write_cell
 from ..engine.study import StudyResult
 
 __all__ = ["write_results", "is_results_workbook", "RESULTS_KEYWORD"]
 
-#: Keyword in a results workbook's properties: the only existing file ``dnqp run`` overwrites.
-RESULTS_KEYWORD = "dnqp-results"
 _RULE = "#000000"
-
-
-def is_results_workbook(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is a workbook that ``dnqp run`` wrote (so it may be replaced)."""
-    import openpyxl
-
-    try:
-        check_workbook_file(path)
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except Exception:  # noqa: BLE001 - anything unreadable is not ours
-        return False
-    try:
-        return RESULTS_KEYWORD in (wb.properties.keywords or "")
-    finally:
-        wb.close()
 
 
 class _Formats:
