@@ -26,7 +26,7 @@ from .settings import REGISTRY
 from .panel_regression import PanelOLSResult, panel_model_table, panel_ols
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_REPS", "INTERACT", "InteractionTest", "PermutationTest", "GroupHeterogeneity",
-           "group_heterogeneity", "fe_coefficients"]
+           "group_heterogeneity", "fe_coefficients", "RegionMoments"]
 
 DEFAULT_SEED = REGISTRY["permutation_seed"].read(None)  # the Settings defaults: one declaration
 DEFAULT_REPS = REGISTRY["permutation_reps"].read(None)
@@ -145,6 +145,118 @@ def fe_coefficients(y: np.ndarray, X: np.ndarray, region: np.ndarray, year: np.n
         M = M - demean(Db)
     Z = M[:, 1:]
     return np.linalg.lstsq(Z.T @ Z, Z.T @ M[:, 0], rcond=None)[0]
+
+
+class RegionMoments:
+    """Per-region sums from which the slopes of the fixed-effects regression of any set of whole regions follow
+    without touching the rows again (the permutation test refits thousands of such sets).
+
+    Regions keep all their years in a permutation, so each region's own means, and hence the region-demeaned
+    rows M̃ = M − M̄_r (M = [y, X]), are the same in every subsample. A set A of regions then has
+    ``M̃'M̃ = Σ_{r∈A} P_r`` (``P_r`` each region's cross-products); under two-way effects the year dummies,
+    demeaned by region, are partialled out (Frisch–Waugh) from ``D'M̃ = Σ_{r∈A} S_r`` (``S_r`` each region's
+    year sums of M̃) and ``D̃'D̃ = diag(n_t) − C_A' diag(1/n_r) C_A`` (C the region × year counts), as
+    :func:`fe_coefficients` does on the rows: Z'Z = M̃'M̃ − (D'M̃)'β with β the year effects. Without effects,
+    the sums and raw cross-products of M give the centred ones. Exact in an unbalanced panel.
+
+    Examples
+    --------
+    >>> r = np.array([0, 0, 1, 1, 2, 2, 3, 3]); t = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    >>> x = np.array([[1.0], [2.0], [2.0], [5.0], [1.0], [1.5], [0.0], [2.0]])
+    >>> y = 3 * x[:, 0] + np.array([1.0, 1.5, 2.0, 2.0, 0.0, 0.2, 1.0, 0.0])
+    >>> m = RegionMoments(y, x, r, t, "twoway")
+    >>> chosen = np.array([True, True, True, False])
+    >>> bool(np.allclose(m.slopes(chosen), fe_coefficients(y[:6], x[:6], r[:6], t[:6], "twoway")))
+    True
+    """
+
+    def __init__(self, y: np.ndarray, X: np.ndarray, region: np.ndarray, year: np.ndarray, effects: str):
+        M = np.column_stack([np.asarray(y, dtype=float), np.asarray(X, dtype=float)])
+        codes, self.regions = pd.factorize(region)
+        R = len(self.regions)
+        self.effects = effects
+        self.n_r = np.bincount(codes, minlength=R).astype(float)
+        sums = np.stack([np.bincount(codes, weights=M[:, j], minlength=R) for j in range(M.shape[1])], axis=1)
+        if effects == "none":
+            self.s = sums  # R × (k+1): Σ M per region
+        else:
+            M = M - (sums / self.n_r[:, None])[codes]
+        k1 = M.shape[1]
+        outer = (M[:, :, None] * M[:, None, :]).reshape(len(M), k1 * k1)
+        self.P = np.stack([np.bincount(codes, weights=outer[:, j], minlength=R) for j in range(k1 * k1)],
+                          axis=1).reshape(R, k1, k1)  # each region's M'M (raw, or region-demeaned)
+        if effects == "twoway":
+            tc = pd.factorize(year, sort=True)[0]
+            T = int(tc.max()) + 1
+            cell = codes * T + tc
+            self.C = np.bincount(cell, minlength=R * T).reshape(R, T).astype(float)
+            self.S = np.stack([np.bincount(cell, weights=M[:, j], minlength=R * T) for j in range(k1)],
+                              axis=1).reshape(R, T, k1)  # each region's year sums of M̃
+            self.W = self.C / self.n_r[:, None]
+            self.balanced = bool((self.C == 1).all())  # then D̃'D̃ = n_A (I − J/T): no per-region products
+            self.O = None if self.balanced else (self.C[:, :, None] * self.W[:, None, :]).reshape(R, T * T)
+
+    def slopes(self, chosen: np.ndarray) -> np.ndarray:
+        """The slope coefficients of the regression on the regions where ``chosen`` (region order) is True."""
+        w = np.asarray(chosen, dtype=float)
+        Q = np.tensordot(w, self.P, axes=1)
+        if self.effects == "none":
+            n = w @ self.n_r
+            s = w @ self.s
+            Q = Q - np.outer(s, s) / n
+        elif self.effects == "twoway":
+            n_t = w @ self.C
+            keep = np.flatnonzero(n_t > 0)[1:]  # the years present, the first one dropped (absorbed)
+            G = np.diag(n_t) - (self.C * w[:, None]).T @ self.W
+            DM = np.tensordot(w, self.S, axes=1)
+            beta = np.linalg.lstsq(G[np.ix_(keep, keep)], DM[keep], rcond=None)[0]
+            Q = Q - DM[keep].T @ beta
+        return np.linalg.lstsq(Q[1:, 1:], Q[1:, 0], rcond=None)[0]
+
+    def slopes_many(self, chosen: np.ndarray) -> np.ndarray:
+        """:meth:`slopes` of many sets at once (``chosen``: sets × regions, bool): the sums are one matrix
+        product for all the sets, the systems solved together; a set whose systems are singular, or that
+        lacks a year, is solved alone by :meth:`slopes` (least squares, as the rows would be)."""
+        w = np.asarray(chosen, dtype=float)
+        K, R = w.shape
+        k1 = self.P.shape[1]
+        Q = (w @ self.P.reshape(R, -1)).reshape(K, k1, k1)
+        if self.effects == "none":
+            n = w @ self.n_r
+            s = w @ self.s
+            Q = Q - s[:, :, None] * s[:, None, :] / n[:, None, None]
+        alone = np.zeros(K, dtype=bool)
+        if self.effects == "twoway":
+            T = self.C.shape[1]
+            n_t = w @ self.C
+            alone |= (n_t <= 0).any(axis=1)
+            if self.balanced:
+                G = (w.sum(axis=1)[:, None, None] * (np.eye(T) - 1.0 / T)).copy()
+            else:
+                G = -(w @ self.O).reshape(K, T, T)
+                G[:, np.arange(T), np.arange(T)] += n_t
+            DM = (w @ self.S.reshape(R, -1)).reshape(K, T, k1)
+            G[alone] = np.eye(T)  # solved alone below
+            try:
+                beta = np.linalg.solve(G[:, 1:, 1:], DM[:, 1:, :])
+            except np.linalg.LinAlgError:
+                return np.stack([self._alone(c) for c in chosen])
+            Q = Q - np.swapaxes(DM[:, 1:, :], 1, 2) @ beta
+        A = Q[:, 1:, 1:]
+        A[alone] = np.eye(k1 - 1)
+        try:
+            out = np.linalg.solve(A, Q[:, 1:, :1])[:, :, 0]
+        except np.linalg.LinAlgError:
+            return np.stack([self._alone(c) for c in chosen])
+        for i in np.flatnonzero(alone):
+            out[i] = self._alone(chosen[i])
+        return out
+
+    def _alone(self, chosen: np.ndarray) -> np.ndarray:
+        try:
+            return self.slopes(chosen)
+        except np.linalg.LinAlgError:  # a degenerate draw counts as no replication (dropped from the p-value)
+            return np.full(self.P.shape[1] - 1, np.nan)
 
 
 def _region_groups(groups, regions: Sequence) -> pd.Series:
@@ -279,24 +391,19 @@ def group_heterogeneity(
             ra, rb = subsamples[a], subsamples[bgrp]
             d0 = float(ra.params[variable] - rb.params[variable])
             m = (row_group == a) | (row_group == bgrp)
-            ys, Xs = y.to_numpy(dtype=float)[m], X.to_numpy(dtype=float)[m]
-            reg, yr = np.asarray(regions)[m], years[m]
             pool = np.array([r for r in region_list if rg[r] in (a, bgrp)], dtype=object)
-            position = {r: i for i, r in enumerate(pool)}
-            reg_pos = np.array([position[r] for r in reg])  # each row's region as its position in the pool
+            moments = RegionMoments(y.to_numpy(dtype=float)[m], X.to_numpy(dtype=float)[m], np.asarray(regions)[m],
+                                    years[m], effects)
+            at = pd.Index(moments.regions).get_indexer(pool)  # each pool region's place among the moments
             n_a = int(sizes[a])
-            draws = np.empty(reps)
+            chosen = np.zeros((reps, len(pool)), dtype=bool)
             for k in range(reps):
                 shuffled = rng.permutation(len(pool))  # the same draws as permuting the pool itself
-                chosen = np.zeros(len(pool), dtype=bool)
-                chosen[shuffled[:n_a]] = True
-                in_a = chosen[reg_pos]
-                try:
-                    ba = fe_coefficients(ys[in_a], Xs[in_a], reg[in_a], yr[in_a], effects)[j]
-                    bb = fe_coefficients(ys[~in_a], Xs[~in_a], reg[~in_a], yr[~in_a], effects)[j]
-                except np.linalg.LinAlgError:
-                    ba = bb = np.nan
-                draws[k] = ba - bb
+                chosen[k, at[shuffled[:n_a]]] = True
+            draws = np.empty(reps)
+            for lo in range(0, reps, 250):  # in blocks: the sums of 250 sets at a time
+                block = chosen[lo:lo + 250]
+                draws[lo:lo + 250] = moments.slopes_many(block)[:, j] - moments.slopes_many(~block)[:, j]
             valid = draws[np.isfinite(draws)]
             tol = 1e-12 * max(1.0, abs(d0))
             one = float(np.mean(valid >= d0 - tol) if d0 >= 0 else np.mean(valid <= d0 + tol))
