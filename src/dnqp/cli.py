@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,9 +46,25 @@ def _results_path(workbook: Path, output: str | None) -> Path:
     return out
 
 
-def _study(workbook: Path):
+def _default_workers() -> int:
+    """Processes for a big panel's fits: two where there are two cores and fork (Linux, macOS), else one."""
+    from .engine.parallel import can_fork
+
+    return 2 if (os.cpu_count() or 1) >= 2 and can_fork() else 1
+
+
+def _one_blas_thread(workers: int) -> None:
+    """With fits in two processes, one BLAS thread each (set before numpy loads; a value the user set stays):
+    two processes × two BLAS threads on two cores slow each other down several-fold."""
+    if workers > 1:
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
+
+
+def _study(workbook: Path, workers: int = 1):
     """Read, check and run: the sheets are parsed (python-calamine, in a thread: it releases the GIL) while
-    pandas, the engine and, for a panel workbook, linearmodels load."""
+    pandas, the engine and, for a panel workbook, linearmodels load; a big panel's fits run in ``workers``
+    processes (:mod:`dnqp.engine.parallel`)."""
     from .engine.cells import norm_key
     from .workbook.schema import REGIONS
     from .workbook.sheetvalues import start_reading
@@ -60,7 +77,10 @@ def _study(workbook: Path):
 
         load_backend()
     inputs = read_workbook(workbook, reading)
-    return inputs, inputs.run()
+    from .engine.parallel import workers as side_by_side
+
+    with side_by_side(workers):
+        return inputs, inputs.run()
 
 
 def _interrupt(signum, frame):
@@ -79,7 +99,9 @@ def _run(args) -> int:
     _sigterm_interrupts()
     workbook = Path(args.workbook)
     out = _results_path(workbook, args.output)
-    inputs, result = _study(workbook)
+    workers = args.workers or _default_workers()
+    _one_blas_thread(workers)
+    inputs, result = _study(workbook, workers)
     if not args.quiet:
         from .terminal import print_study
 
@@ -236,6 +258,9 @@ def _add_run(sub) -> None:
                    help="also write the tables and figures as a Word manuscript (default: <results>.docx)")
     p.add_argument("--latex", nargs="?", const="", metavar="PATH",
                    help="also write the tables as LaTeX booktabs (default: <results>.tex)")
+    p.add_argument("--workers", type=int, metavar="N", default=None,
+                   help="processes for a big panel's regressions (default: 2 with two cores or more on Linux and "
+                        "macOS, else 1; the results are the same)")
     p.set_defaults(func=_run)
 
 

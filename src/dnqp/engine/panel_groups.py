@@ -24,6 +24,7 @@ import pandas as pd
 from ..errors import DataError, DnqpError, ModelError, SettingsError
 from .settings import REGISTRY
 from .panel_regression import PanelOLSResult, panel_model_table, panel_ols
+from .parallel import WORTH_ROWS, fit_all
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_REPS", "INTERACT", "InteractionTest", "PermutationTest", "GroupHeterogeneity",
            "group_heterogeneity", "fe_coefficients", "RegionMoments"]
@@ -259,6 +260,16 @@ class RegionMoments:
             return np.full(self.P.shape[1] - 1, np.nan)
 
 
+def _group_fit(group, y, X, opts):
+    """One subsample's fit (its errors name the group), or the pooled model (``group`` None)."""
+    try:
+        return panel_ols(y, X, **opts)
+    except DnqpError as err:
+        if group is None:
+            raise
+        raise type(err)(f"group {group}: {err}") from None
+
+
 def _region_groups(groups, regions: Sequence) -> pd.Series:
     g = pd.Series(groups) if isinstance(groups, Mapping) else pd.Series(groups)
     out = {}
@@ -349,15 +360,6 @@ def group_heterogeneity(
     opts = dict(effects=effects, cov=cov, convention=convention)
     notes: list[str] = []
 
-    subsamples = {}
-    for g in order:
-        m = row_group == g
-        try:
-            subsamples[g] = panel_ols(y[m], X[m], **opts)
-        except DnqpError as err:
-            raise type(err)(f"group {g}: {err}") from None
-        notes += [f"group {g}: {w}" for w in subsamples[g].warnings]
-
     # Interaction (Chow-type) test in one pooled model with the same FE and clustering.
     tested = names if interact == "all" else [variable]
     pooled = X.copy()
@@ -370,7 +372,13 @@ def group_heterogeneity(
             name = f"{v}×{g}"
             pooled[name] = X[v].to_numpy() * d
             terms.append(name)
-    model = panel_ols(y, pooled, **opts)
+    # The subsample fits and the pooled model: independent, side by side under parallel.workers.
+    tasks = [(g, y[row_group == g], X[row_group == g], opts) for g in order] + [(None, y, pooled, opts)]
+    *fitted, model = fit_all(_group_fit, tasks, cost=[1.0] * len(order) + [2.0],
+                                  worth=len(y) >= WORTH_ROWS)
+    subsamples = dict(zip(order, fitted))
+    for g in order:
+        notes += [f"group {g}: {w}" for w in subsamples[g].warnings]
     b = model.params[terms].to_numpy()
     V = model.cov.loc[terms, terms].to_numpy()
     try:

@@ -28,6 +28,7 @@ from .companion.study import CompanionResults, run_companions
 from .panel import REGION, YEAR, PanelEntropyResult, PanelIndexTables, panel_entropy, panel_impute, panel_index_tables
 from .panel_groups import GroupHeterogeneity, group_heterogeneity
 from .panel_regression import PanelOLSResult, panel_describe, panel_model_table, panel_ols, panel_vif
+from .parallel import WORTH_ROWS, fit_all
 from .prepare import row_label, transform
 from .settings import Settings
 from .tables import CORE_ROW, ModelTable, build_model_table
@@ -146,6 +147,10 @@ def _group_map(regions: pd.DataFrame | Mapping | None) -> pd.Series | None:
     if "region" not in cols or "group" not in cols:
         raise DataError("the Regions table needs Region and Group columns")
     return pd.Series(list(r[cols["group"]]), index=[str(x).strip() for x in r[cols["region"]]], name="Group")
+
+
+def _fit(y, X, effects, opts):
+    return panel_ols(y, X, effects=effects, **opts)
 
 
 def run_panel_study(
@@ -280,11 +285,14 @@ def run_panel_study(
         steps.append((regressors, "none", "+ controls"))
     if settings.effects != "none":
         steps.append((regressors, settings.effects, "+ FE"))
-    base = [panel_ols(y, analysis[xs], effects=eff, **opts) for xs, eff, _ in steps]
+    fits = [(y, analysis[xs], eff) for xs, eff, _ in steps]
+    fits += [(y, analysis[[s, *controls]], settings.effects) for s in sub.columns]
+    done = fit_all(_fit, [(*f, opts) for f in fits], cost=[0.5 if f[2] == "none" else 1.0 for f in fits],
+                   worth=len(y) >= WORTH_ROWS)
+    base, het = done[:len(steps)], done[len(steps):]
     for r in base:
         notes += [w for w in r.warnings if w not in notes]
     baseline = _models(base, [lab for *_, lab in steps], settings.stars)
-    het = [panel_ols(y, analysis[[s, *controls]], effects=settings.effects, **opts) for s in sub.columns]
     heterogeneity = _models(het, list(sub.columns), settings.stars, rename={s: CORE_ROW for s in sub.columns})
 
     group_map = _group_map(regions)
