@@ -53,8 +53,10 @@ def _template() -> dict | None:
     return panel_template_grids(sample=False)
 
 
-def write_panel_workbook(path: Path, regions: int, years: int = YEARS, m: int = INDICATORS, seed: int = 2800) -> bool:
-    """Write the generated panel workbook; False when this build has no panel template to take its sheets from."""
+def write_panel_workbook(path: Path, regions: int, years: int = YEARS, m: int = INDICATORS, seed: int = 2800,
+                         group_test: str = "no") -> bool:
+    """Write the generated panel workbook; False when this build has no panel template to take its sheets from.
+    ``group_test``: the setting's value (``no``: the regions' East/West groups are not tested)."""
     import xlsxwriter
 
     base = _template()
@@ -76,7 +78,7 @@ def write_panel_workbook(path: Path, regions: int, years: int = YEARS, m: int = 
     settings = [list(r) for r in base["Settings"]]
     for r in settings[1:]:
         if r[0] == "group_test":
-            r[1] = "no"
+            r[1] = group_test
     regs = [f"County{r:04d}" for r in range(regions)]
     level = rng.uniform(0.5, 2.0, regions)
     with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as wb:
@@ -145,19 +147,28 @@ def workbook_case(section_cls, fresh_many, ms, mark, repeats: int, work: Path, s
         t_gen = time.perf_counter() - t0
         out = work / f"panel_{regions}_results.xlsx"
         run = [py, "-m", "dnqp.cli", "run", "-q", str(book), "-o", str(out)]
-        (t_run, t_cal, t_read), _ = fresh_many([run, [py, "-c", _CALAMINE, str(book)], [py, "-c", _READER, str(book)]],
-                                               repeats)
+        one = [*run, "--workers", "1"]
+        (t_run, t_one, t_cal, t_read), _ = fresh_many([run, one, [py, "-c", _CALAMINE, str(book)],
+                                                        [py, "-c", _READER, str(book)]], repeats)
         t_opx = fresh_many([[py, "-c", _OPENPYXL, str(book)]], 1)[0][0] if regions in (sizes[0], sizes[-1]) \
             else float("nan")
         rss = _peak_rss(run)
-        rows.append((regions, regions * YEARS, book.stat().st_size, t_gen, t_run, t_cal, t_read, t_opx, rss))
+        rows.append((regions, regions * YEARS, book.stat().st_size, t_gen, t_run, t_cal, t_read, t_opx, rss, t_one))
+    grouped = None
+    if not smoke:  # the largest size once more, with the template's default group test (1,000 permutations)
+        book = work / f"panel_{sizes[-1]}_groups.xlsx"
+        write_panel_workbook(book, sizes[-1], group_test="auto")
+        run = [py, "-m", "dnqp.cli", "run", "-q", str(book), "-o", str(work / "panel_groups_results.xlsx")]
+        (t_g, t_c), _ = fresh_many([run, [py, "-c", _CALAMINE, str(book)]], repeats)
+        grouped = (t_g, t_c)
 
     table = []
-    for regions, n, size, t_gen, t_run, t_cal, t_read, t_opx, rss in rows:
+    for regions, n, size, t_gen, t_run, t_cal, t_read, t_opx, rss, t_one in rows:
         last = regions == sizes[-1] and not smoke
         ratio = t_run / t_cal
         table.append([f"{regions:,}", f"{n:,}", f"{size / 2**20:.1f}", ms(t_run), ms(t_cal),
-                      f"{ratio:.2f}×" + (f" ({mark(ratio <= 3)})" if last else ""), ms(t_read), ms(t_opx),
+                      f"{ratio:.2f}×" + (f" ({mark(ratio <= 3)})" if last else ""),
+                      f"{ms(t_one)} ({t_one / t_cal:.2f}×)", ms(t_read), ms(t_opx),
                       f"{rss:.0f}" + (f" ({mark(rss <= 1024)})" if last else "")])
         if last and ratio > 3:
             sec.unmet.append(f"`dnqp run` took {ratio:.2f}× python-calamine's read of the same {n:,}-row workbook "
@@ -165,14 +176,21 @@ def workbook_case(section_cls, fresh_many, ms, mark, repeats: int, work: Path, s
         if last and rss > 1024:
             sec.unmet.append(f"`dnqp run` peaked at {rss:.0f} MiB RSS on {n:,} rows (target 1 GiB)")
     sec.add("Fresh processes, interleaved, median of the runs: `dnqp run -q book.xlsx -o results.xlsx` (the whole "
-            "study: read, check, index, baseline regressions, results workbook written; `group_test` no); "
+            "study: read, check, index, baseline regressions, results workbook written; `group_test` no; the "
+            "regressions in two processes, the default on two cores) and the same with `--workers 1`; "
             "python-calamine alone reading every sheet (`to_python()`); dnqp's reader alone (`read_grids`: "
             "hostile-file checks, calamine, formula scan, Excel Tables); openpyxl read-only alone (once).", "")
-    sec.table(["regions", "rows", "MB", "`dnqp run` ms", "calamine ms", "ratio (≤ 3×)", "dnqp reader ms",
+    sec.table(["regions", "rows", "MB", "`dnqp run` ms", "calamine ms", "ratio (≤ 3×)", "`--workers 1` ms (ratio)",
+               "dnqp reader ms",
                "openpyxl ms", "peak RSS MiB (≤ 1 GiB)"], table)
     first, last = rows[0], rows[-1]
     sec.add(f"From {first[0]:,} to {last[0]:,} regions ({last[1] / first[1]:.1f}× the rows): `dnqp run` "
             f"{last[4] / first[4]:.1f}× the time, calamine {last[5] / first[5]:.1f}×, dnqp's reader "
             f"{last[6] / first[6]:.1f}×, peak RSS {last[8] / first[8]:.1f}×. Writing the workbook (XlsxWriter, "
             f"not timed against anything) took {last[3]:.1f} s at {last[0]:,} regions.", "")
+    if grouped:
+        sec.add(f"The {last[0]:,}-region workbook with the template's default group test (`group_test` auto: two "
+                f"groups, their subsample fits, the interaction test and Fisher's permutation test with 1,000 "
+                f"replications): `dnqp run` {ms(grouped[0])} ms, {grouped[0] / grouped[1]:.2f}× calamine's read "
+                f"({ms(grouped[1])} ms) in the same runs.", "")
     return sec
