@@ -153,7 +153,9 @@ def _manuscript_paths(args, workbook: Path, results: Path) -> tuple[Path | None,
 
 def _check(args) -> int:
     workbook = Path(args.workbook)
-    inputs, result = _study(workbook)
+    workers = _default_workers()
+    _one_blas_thread(workers)
+    inputs, result = _study(workbook, workers)
     if getattr(inputs, "design", ""):
         return _check_panel(workbook, inputs, result)
     years = result.index.index
