@@ -93,18 +93,49 @@ def _val(x):
 
 def _frame_rows(df):
     """The rows of ``df`` as lists, with the values ``df.iterrows()`` gives (in one step for plain dtypes)."""
-    if all(isinstance(t, np.dtype) and t.kind in "biufO" for t in df.dtypes):
+    if _plain_dtypes(df):
         return df.to_numpy().tolist()  # the common dtype iterrows upcasts each row to; numbers as Python's
     return ([row[c] for c in df.columns] for _, row in df.iterrows())
 
 
+def _plain_dtypes(df) -> bool:
+    return all(isinstance(t, np.dtype) and t.kind in "biufO" for t in df.dtypes)
+
+
+def _finite_list(a: np.ndarray) -> list:
+    """A numeric array as Python numbers, NaN and ±inf as None (what :func:`_val` makes of them)."""
+    out = a.tolist()
+    if a.dtype.kind == "f":
+        for i in np.flatnonzero(~np.isfinite(a)).tolist():
+            out[i] = None
+    return out
+
+
+def _frame_cells(df) -> list[list]:
+    """The body cells of ``df`` (its columns, without the index) as :func:`_frame_block` shows them:
+    ``_val(v)``, an empty string blank. Numeric columns in one step each; the values are those of
+    :func:`_frame_rows` (the frame's common dtype), cell by cell only for text columns."""
+    if not _plain_dtypes(df) or not len(df.columns):
+        return [[_val(v) if v != "" else None for v in values] for values in _frame_rows(df)]
+    arr = df.to_numpy()
+    cols = []
+    for j, t in enumerate(df.dtypes):
+        if arr.dtype.kind in "biuf":  # every column in the common numeric dtype
+            cols.append(_finite_list(arr[:, j]))
+        elif t.kind in "biuf":  # an object frame: this column's own values, as Python numbers
+            cols.append(_finite_list(df.iloc[:, j].to_numpy()))
+        else:
+            cols.append([_val(v) if v != "" else None for v in arr[:, j].tolist()])
+    return [list(r) for r in zip(*cols)]
+
+
 def _frame_block(key, title, df, index_header, formats: dict, notes=(), index_values=None) -> Block:
-    body, fmts = [], []
     index_values = list(df.index) if index_values is None else index_values
     fmt_row = [None] + [formats.get(c) for c in df.columns]
-    for label, values in zip(index_values, _frame_rows(df)):
-        body.append([_val(label)] + [_val(v) if v != "" else None for v in values])
-        fmts.append(fmt_row[:])
+    cells = _frame_cells(df)
+    n = min(len(index_values), len(cells))
+    body = [[_val(label), *values] for label, values in zip(index_values, cells)]
+    fmts = [fmt_row[:] for _ in range(n)]
     return Block(key, title, [[index_header, *[str(c) for c in df.columns]]], body, fmts, list(notes))
 
 
