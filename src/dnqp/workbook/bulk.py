@@ -42,7 +42,8 @@ def _kind(col: list) -> str | None:
     if not types <= _CELL_TYPES:
         return None
     try:
-        if types & _NUMBER and not all(math.isfinite(v) for v in col if type(v) in _NUMBER):
+        if types & _NUMBER and not all(map(math.isfinite, col if types <= _NUMBER else
+                                              [v for v in col if type(v) is float or type(v) is int])):
             return None
     except OverflowError:
         return None
@@ -172,8 +173,7 @@ def _splice(xml: str, ranges: list[BulkRange]) -> str:
     for rng in ranges:
         width = len(rng.columns)
         for g in range(rng.first // 16, rng.last // 16 + 1):
-            lo, hi = groups.get(g, (1, width))
-            groups[g] = [1, max(hi, width)]
+            groups[g] = [1, max(groups.get(g, (1, width))[1], width)]
     for m in _ROW.finditer(xml):  # the rows XlsxWriter wrote in the groups the bulk rows share
         g = (int(m.group(1)) - 1) // 16
         if g in groups:

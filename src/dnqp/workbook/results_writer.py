@@ -4,6 +4,7 @@ their charts (XlsxWriter); a results workbook is marked so that ``dnqp run`` may
 from __future__ import annotations
 
 import os
+from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ..engine.study import StudyResult
 __all__ = ["write_results", "is_results_workbook", "RESULTS_KEYWORD"]
 
 _RULE = "#000000"
+_NONE = type(None)
 
 
 class _Formats:
@@ -39,9 +41,13 @@ class _Formats:
 def _body_columns(b: Block) -> list[list]:
     """The body column by column, short rows padded with None (a blank)."""
     w = b.width
-    if all(len(r) == w for r in b.body):
-        return [list(c) for c in zip(*b.body)] if b.body else [[] for _ in range(w)]
+    if set(map(len, b.body)) <= {w}:
+        return list(map(list, zip(*b.body))) if b.body else [[] for _ in range(w)]
     return [[r[c] if c < len(r) else None for r in b.body] for c in range(w)]
+
+
+def _is_text(t: type) -> bool:
+    return issubclass(t, str)
 
 
 def _numeric_columns(b: Block, cols: list[list] | None = None) -> set[int]:
@@ -49,8 +55,9 @@ def _numeric_columns(b: Block, cols: list[list] | None = None) -> set[int]:
     cols = _body_columns(b) if cols is None else cols
     out = set()
     for c in range(1, b.width):
-        cells = [v for v in cols[c] if v is not None]
-        if cells and sum(not isinstance(v, str) for v in cells) * 2 > len(cells):
+        types = Counter(map(type, cols[c]))  # isinstance(v, str) is issubclass(type(v), str)
+        cells = len(cols[c]) - types.pop(_NONE, 0)
+        if cells and (cells - sum(k for t, k in types.items() if _is_text(t))) * 2 > cells:
             out.add(c)
     return out
 
@@ -132,9 +139,9 @@ def _widths(blocks: list[Block], columns: dict[int, list[list]] | None = None) -
                     out[c] = max(out[c], min(n, 60))
         cols = columns[id(b)] if columns is not None else _body_columns(b)
         for c, col in enumerate(cols):
-            texts = [len(v) for v in col if isinstance(v, str)]
-            n = max(texts) + 2 if texts else 0
-            if len(texts) < len(col) and any(v is not None and not isinstance(v, str) for v in col):
+            types = set(map(type, col))
+            n = max(len(v) for v in col if isinstance(v, str)) + 2 if any(map(_is_text, types)) else 0
+            if any(t is not _NONE and not _is_text(t) for t in types):  # a number: 11 characters
                 n = max(n, 11)
             if n:
                 out[c] = max(out[c], min(n, 60))
