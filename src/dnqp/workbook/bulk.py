@@ -98,25 +98,26 @@ class BulkRange:
         from xlsxwriter.utility import xl_col_to_name
 
         refs = range(self.first + 1, self.last + 2)  # 1-based row numbers
-        cells = []
+        w = len(self.columns)
+        parts: list = [None] * (self.rows * (w + 2))  # row tag, its cells, "</row>", row after row
+        parts[::w + 2] = [f'<row r="{r}" spans="{spans[(r - 1) // 16]}">' for r in refs]
+        parts[w + 1::w + 2] = ["</row>"] * self.rows
         for c, (col, kind, fmt) in enumerate(zip(self.columns, self.kinds, self.formats)):
             letter, s = xl_col_to_name(c), fmt.xf_index
             if s is None:
                 raise RuntimeError(f"bulk rows: column {letter}'s format has no style index")
+            pre, mid = f'<c r="{letter}', f'" s="{s}"'
             if kind == "n":
-                cells.append([f'<c r="{letter}{r}" s="{s}"><v>{v:.16G}</v></c>' for r, v in zip(refs, col)])
+                cells = [f'{pre}{r}{mid}><v>{v:.16G}</v></c>' for r, v in zip(refs, col)]
             elif kind == "s":
-                cells.append([f'<c r="{letter}{r}" s="{s}" t="s"><v>{k}</v></c>'
-                              for r, k in zip(refs, self.strings[c])])
+                cells = [f'{pre}{r}{mid} t="s"><v>{k}</v></c>' for r, k in zip(refs, self.strings[c])]
             elif kind == "b":
-                cells.append([f'<c r="{letter}{r}" s="{s}"/>' for r in refs])
+                cells = [f'{pre}{r}{mid}/>' for r in refs]
             else:
-                cells.append([f'<c r="{letter}{r}" s="{s}"/>' if v is None else
-                              f'<c r="{letter}{r}" s="{s}" t="s"><v>{k}</v></c>' if k is not None else
-                              f'<c r="{letter}{r}" s="{s}"><v>{v:.16G}</v></c>'
-                              for r, v, k in zip(refs, col, self.strings[c])])
-        return "".join(f'<row r="{r}" spans="{spans[(r - 1) // 16]}">{"".join(row)}</row>'
-                       for r, row in zip(refs, zip(*cells)))
+                cells = [f'{pre}{r}{mid}/>' if v is None else f'{pre}{r}{mid} t="s"><v>{k}</v></c>' if k is not None
+                         else f'{pre}{r}{mid}><v>{v:.16G}</v></c>' for r, v, k in zip(refs, col, self.strings[c])]
+            parts[c + 1::w + 2] = cells
+        return "".join(parts)
 
 
 class BulkSheets:

@@ -3,6 +3,8 @@ their charts (XlsxWriter); a results workbook is marked so that ``dnqp run`` may
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from collections import Counter
 from io import BytesIO
@@ -154,12 +156,28 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
 
     A block body of ``_bulk_cells`` cells or more is written through :mod:`dnqp.workbook.bulk` (the same
     sheet XML, much faster); tests lower it to compare that path with the cell-by-cell one."""
-    path = Path(path)
+    with _collector_paused():  # a big panel's tables are a million small lists, and no cycle among them
+        return _write_results(result, Path(path), inputs, BulkSheets(_bulk_cells))
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector off for a while (it would scan every list of the tables again and again)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _write_results(result, path: Path, inputs, bulk: BulkSheets) -> Path:
     sheets = result_blocks(result, inputs)
     texts = {"language": result.settings.language, "keep": user_labels(result)}  # the charts, as the tables
     columns = {id(b): _body_columns(b) for blocks in sheets.values() for b in blocks}
-    bulk = BulkSheets(_bulk_cells) if any(BulkSheets(_bulk_cells).wants(len(b.body) * b.width)
-                                          for blocks in sheets.values() for b in blocks) else None
+    if not any(bulk.wants(len(b.body) * b.width) for blocks in sheets.values() for b in blocks):
+        bulk = None  # no big table: XlsxWriter writes the file itself, as it always did
     with atomic_path(path) as tmp:
         out = BytesIO() if bulk is not None else tmp  # the bulk rows are spliced into XlsxWriter's package
         wb = new_workbook(out, "dnqp results", RESULTS_KEYWORD, in_memory=bulk is not None)
