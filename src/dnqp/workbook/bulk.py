@@ -93,6 +93,20 @@ class BulkRange:
                     idx[i] = get(v)
         self.strings = out
 
+    def range_data(self, row_start: int, row_end: int, col_start: int, col_end: int) -> list:
+        """A chart's cached data for these rows, as XlsxWriter's ``Worksheet._get_range_data`` reads it from its
+        cell table (numbers as ``.16g`` text, text as itself, a blank as "")."""
+        data = []
+        w = len(self.columns)
+        for i in range(row_start - self.first, row_end - self.first + 1):
+            for c in range(col_start, col_end + 1):
+                if c >= w:
+                    data.append(None)
+                    continue
+                v = self.columns[c][i]
+                data.append("" if v is None else v if type(v) is str else f"{v:.16g}")
+        return data
+
     def xml(self, spans: dict[int, str]) -> str:
         """The ``<row>`` elements, after close (when every format has its style index)."""
         from xlsxwriter.utility import xl_col_to_name
@@ -145,7 +159,10 @@ class BulkSheets:
         if None in kinds or any(r in ws.row_info for r in range(first + 1, first + n - 1)):
             return None
         rng = BulkRange(first + 1, middle, kinds, formats)
-        self.ranges.setdefault(ws, []).append(rng)
+        if ws not in self.ranges:
+            self.ranges[ws] = []
+            _chart_data_from(ws, self.ranges[ws])
+        self.ranges[ws].append(rng)
         return rng
 
     def __bool__(self) -> bool:
@@ -166,6 +183,26 @@ class BulkSheets:
                     zout.writestr(info, raw, compresslevel=_LEVEL)
                 else:
                     zout.writestr(info, raw)
+
+
+def _chart_data_from(ws, ranges: list[BulkRange]) -> None:
+    """Let the charts' cached data (read from the cell table at close) see the bulk rows too."""
+    table = ws._get_range_data
+
+    def range_data(row_start, col_start, row_end, col_end):
+        data, r = [], row_start
+        while r <= row_end:
+            rng = next((g for g in ranges if g.first <= r <= g.last), None)
+            if rng is None:
+                end = min([g.first - 1 for g in ranges if g.first > r] + [row_end])
+                data += table(r, col_start, end, col_end)
+            else:
+                end = min(rng.last, row_end)
+                data += rng.range_data(r, end, col_start, col_end)
+            r = end + 1
+        return data
+
+    ws._get_range_data = range_data
 
 
 def _splice(xml: str, ranges: list[BulkRange]) -> str:
