@@ -131,6 +131,12 @@ def _write_blocks(path, blocks: list[Block], threshold: int) -> int:
     ws = new_sheet(wb, "S")
     for r0, b in place(blocks):
         _block_cells(ws, fm, r0, b, sheets)
+    r0, b = place(blocks)[0]
+    chart = wb.add_chart({"type": "line"})  # its cached data comes from the cells, the bulk rows among them
+    for c in range(1, b.width):
+        chart.add_series({"categories": ["S", r0 + 2, 0, r0 + 1 + len(b.body), 0],
+                          "values": ["S", r0 + 2, c, r0 + 1 + len(b.body), c]})
+    ws.insert_chart(0, b.width + 1, chart)
     wb.close()
     if sheets:
         sheets.finish(wb, out.getvalue(), str(path))
