@@ -67,11 +67,13 @@ def count_bulk(monkeypatch):
     seen = []
     xml = bulk_module.BulkRange.xml
 
-    def spy(self, spans):
-        seen.append(self.rows)
-        return xml(self, spans)
+    def spy(self, spans, start=0, stop=None):
+        if start == 0:
+            seen.append(self.rows)
+        return xml(self, spans, start, stop)
 
     monkeypatch.setattr(bulk_module.BulkRange, "xml", spy)
+    monkeypatch.setattr(bulk_module, "_CHUNK", 5)  # the rows in several pieces, compressed as they come
     return seen
 
 
@@ -150,7 +152,7 @@ def _as_written(v):
     return v if v is None or isinstance(v, str) else float(f"{v:.16G}")
 
 
-def test_specials_survive_and_match_the_plain_path(tmp_path):
+def test_specials_survive_and_match_the_plain_path(tmp_path, count_bulk):
     blocks = [_special_block(), Block("tail", "Tail", [["A", "B"]], [["z", 1.0]] * 5, [[None, "0.0"]] * 5)]
     plain, fast = tmp_path / "plain.xlsx", tmp_path / "fast.xlsx"
     assert _write_blocks(plain, blocks, PLAIN) == 0
@@ -189,6 +191,22 @@ def test_nan_and_inf_behave_as_on_the_plain_path(tmp_path):
         assert errors[0] == errors[1] and "NAN/INF" in errors[0]
 
 
+def test_a_failure_while_streaming_leaves_no_file(panel, tmp_path, monkeypatch):
+    inputs, result = panel
+    xml = bulk_module.BulkRange.xml
+
+    def broken(self, spans, start=0, stop=None):
+        if start:
+            raise MemoryError("out of memory")
+        return xml(self, spans, start, stop)
+
+    monkeypatch.setattr(bulk_module.BulkRange, "xml", broken)
+    monkeypatch.setattr(bulk_module, "_CHUNK", 5)
+    with pytest.raises(MemoryError):
+        write_results(result, tmp_path / "r.xlsx", inputs, _bulk_cells=FORCED)
+    assert list(tmp_path.iterdir()) == []  # neither the target nor a partial file
+
+
 def test_formats_varying_by_row_stay_on_the_plain_path(tmp_path):
     body = [[f"r{i}", float(i)] for i in range(30)]
     fmts = [[None, "0.00" if i % 2 else "0.000"] for i in range(30)]
@@ -199,7 +217,7 @@ def test_formats_varying_by_row_stay_on_the_plain_path(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_reads_the_bulk_rows(tmp_path):
+def test_libreoffice_reads_the_bulk_rows(tmp_path, count_bulk):
     blocks = [_special_block(300)]
     plain, fast = tmp_path / "plain.xlsx", tmp_path / "fast.xlsx"
     _write_blocks(plain, blocks, PLAIN)

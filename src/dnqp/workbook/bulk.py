@@ -17,9 +17,13 @@ result, and any error, is XlsxWriter's own.
 
 from __future__ import annotations
 
+import copy
 import math
+import queue
 import re
+import threading
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -33,6 +37,7 @@ _ROW = re.compile(r'<row r="(\d+)" spans="(\d+):(\d+)"')
 #: Compression of the spliced sheets (zlib; XlsxWriter's parts keep its level 6): level 1 is a few
 #: times faster on a 20 MB sheet and makes it ~25 % larger.
 _LEVEL = 1
+_CHUNK = 4096  # rows of XML made at a time, compressed while the next are made
 
 
 def _kind(col: list) -> str | None:
@@ -107,16 +112,20 @@ class BulkRange:
                 data.append("" if v is None else v if type(v) is str else f"{v:.16g}")
         return data
 
-    def xml(self, spans: dict[int, str]) -> str:
-        """The ``<row>`` elements, after close (when every format has its style index)."""
+    def xml(self, spans: dict[int, str], start: int = 0, stop: int | None = None) -> str:
+        """The ``<row>`` elements of rows ``start`` … ``stop - 1`` of the range, after close (when every format
+        has its style index)."""
         from xlsxwriter.utility import xl_col_to_name
 
-        refs = range(self.first + 1, self.last + 2)  # 1-based row numbers
-        w = len(self.columns)
-        parts: list = [None] * (self.rows * (w + 2))  # row tag, its cells, "</row>", row after row
+        stop = self.rows if stop is None else min(stop, self.rows)
+        refs = range(self.first + 1 + start, self.first + 1 + stop)  # 1-based row numbers
+        n, w = len(refs), len(self.columns)
+        parts: list = [None] * (n * (w + 2))  # row tag, its cells, "</row>", row after row
         parts[::w + 2] = [f'<row r="{r}" spans="{spans[(r - 1) // 16]}">' for r in refs]
-        parts[w + 1::w + 2] = ["</row>"] * self.rows
+        parts[w + 1::w + 2] = ["</row>"] * n
+        strings = {c: k[start:stop] for c, k in self.strings.items()}
         for c, (col, kind, fmt) in enumerate(zip(self.columns, self.kinds, self.formats)):
+            col = col[start:stop]
             letter, s = xl_col_to_name(c), fmt.xf_index
             if s is None:
                 raise RuntimeError(f"bulk rows: column {letter}'s format has no style index")
@@ -124,12 +133,12 @@ class BulkRange:
             if kind == "n":
                 cells = [f'{pre}{r}{mid}><v>{v:.16G}</v></c>' for r, v in zip(refs, col)]
             elif kind == "s":
-                cells = [f'{pre}{r}{mid} t="s"><v>{k}</v></c>' for r, k in zip(refs, self.strings[c])]
+                cells = [f'{pre}{r}{mid} t="s"><v>{k}</v></c>' for r, k in zip(refs, strings[c])]
             elif kind == "b":
                 cells = [f'{pre}{r}{mid}/>' for r in refs]
             else:
                 cells = [f'{pre}{r}{mid}/>' if v is None else f'{pre}{r}{mid} t="s"><v>{k}</v></c>' if k is not None
-                         else f'{pre}{r}{mid}><v>{v:.16G}</v></c>' for r, v, k in zip(refs, col, self.strings[c])]
+                         else f'{pre}{r}{mid}><v>{v:.16G}</v></c>' for r, v, k in zip(refs, col, strings[c])]
             parts[c + 1::w + 2] = cells
         return "".join(parts)
 
@@ -179,10 +188,45 @@ class BulkSheets:
             for info in zin.infolist():
                 raw = zin.read(info.filename)
                 if info.filename in parts:
-                    raw = _splice(raw.decode("utf-8"), parts[info.filename]).encode("utf-8")
-                    zout.writestr(info, raw, compresslevel=_LEVEL)
+                    ranges = parts[info.filename]
+                    size = len(raw) + sum(g.rows * len(g.columns) * 80 for g in ranges)  # at most
+                    _write_streamed(zout, info, size, _spliced(raw.decode("utf-8"), ranges))
                 else:
                     zout.writestr(info, raw)
+
+
+def _write_streamed(zout: zipfile.ZipFile, info: zipfile.ZipInfo, size: int, pieces) -> None:
+    """A zip member written from ``pieces`` (text) while they are made: zlib compresses in a thread (it
+    releases the GIL), the next rows' XML is made meanwhile."""
+    zi = copy.copy(info)
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    zi.file_size = size  # the size estimate decides whether the member needs ZIP64 sizes
+    setattr(zi, "compress_level" if hasattr(zi, "compress_level") else "_compresslevel", _LEVEL)
+    todo: queue.Queue = queue.Queue(maxsize=8)
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with zout.open(zi, "w") as f:
+                while (b := todo.get()) is not None:
+                    f.write(b)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller below
+            failed.append(e)
+            while todo.get() is not None:
+                pass
+
+    thread = threading.Thread(target=work, name="dnqp-zip", daemon=True)
+    thread.start()
+    try:
+        for piece in pieces:
+            if failed:
+                break
+            todo.put(piece.encode("utf-8"))
+    finally:
+        todo.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def _chart_data_from(ws, ranges: list[BulkRange]) -> None:
@@ -205,8 +249,9 @@ def _chart_data_from(ws, ranges: list[BulkRange]) -> None:
     ws._get_range_data = range_data
 
 
-def _splice(xml: str, ranges: list[BulkRange]) -> str:
-    """A sheet's XML with the bulk rows inserted, every 16-row group's ``spans`` as XlsxWriter computes it."""
+def _spliced(xml: str, ranges: list[BulkRange]) -> Iterator[str]:
+    """A sheet's XML with the bulk rows inserted, in pieces; every 16-row group's ``spans`` as XlsxWriter
+    computes it."""
     groups: dict[int, list[int]] = {}
     for rng in ranges:
         width = len(rng.columns)
@@ -223,13 +268,14 @@ def _splice(xml: str, ranges: list[BulkRange]) -> str:
         return f'<row r="{m.group(1)}" spans="{spans[g]}"' if g in spans else m.group(0)
 
     xml = _ROW.sub(respan, xml)
-    out, at = [], 0
+    at = 0
     for rng in ranges:
         tag = f'<row r="{rng.last + 2}" '  # the block's last body row, which XlsxWriter wrote
         pos = xml.find(tag, at)
         if pos < 0:
             raise RuntimeError(f"bulk rows: row {rng.last + 2} not found in the sheet XML")
-        out += [xml[at:pos], rng.xml(spans)]
+        yield xml[at:pos]
+        for start in range(0, rng.rows, _CHUNK):
+            yield rng.xml(spans, start, start + _CHUNK)
         at = pos
-    out.append(xml[at:])
-    return "".join(out)
+    yield xml[at:]
