@@ -38,6 +38,10 @@ _ROW = re.compile(r'<row r="(\d+)" spans="(\d+):(\d+)"')
 #: times faster on a 20 MB sheet and makes it ~25 % larger.
 _LEVEL = 1
 _CHUNK = 4096  # rows of XML made at a time, compressed while the next are made
+#: The XlsxWriter worksheet attributes this module relies on (checked by tests/test_bulk_writer.py, which
+#: compares the file with XlsxWriter's cell-by-cell one byte for byte).
+_INTERNALS = ("constant_memory", "excel_version", "default_row_height", "original_row_height", "xls_rowmax",
+              "xls_colmax", "row_info", "str_table", "_get_range_data")
 
 
 def _kind(col: list) -> str | None:
@@ -157,10 +161,12 @@ class BulkSheets:
         """The middle body rows (``columns``: the body column by column, ``first``: the sheet row of the body's
         first row) as a :class:`BulkRange`, or None where the cell-by-cell path must write them."""
         n = len(columns[0]) if columns else 0
-        if n < 3 or not self.wants(n * len(columns)) or ws.constant_memory or ws.excel_version != 2007:
+        if n < 3 or not self.wants(n * len(columns)) or not all(hasattr(ws, a) for a in _INTERNALS):
+            return None  # (an XlsxWriter whose internals differ from those this module writes like: cell by cell)
+        if ws.constant_memory or ws.excel_version != 2007 or ws.default_row_height != ws.original_row_height:
             return None
-        if ws.default_row_height != ws.original_row_height or first + n > ws.xls_rowmax:
-            return None
+        if first + n > ws.xls_rowmax or len(columns) > ws.xls_colmax:
+            return None  # cells beyond the sheet, which XlsxWriter drops
         if len(body_formats) < n - 1 or any(f != body_formats[0] for f in body_formats[1:n - 1]):
             return None  # formats that vary by row: the first row would not register them all
         middle = [col[1:n - 1] for col in columns]
