@@ -57,7 +57,8 @@ class Block:
 
     @property
     def width(self) -> int:
-        return max(len(r) for r in [*self.header, *self.body]) if (self.header or self.body) else 1
+        return max(max(map(len, self.header), default=0), max(map(len, self.body), default=0)) \
+            if (self.header or self.body) else 1
 
     @property
     def height(self) -> int:
@@ -93,18 +94,51 @@ def _val(x):
 
 def _frame_rows(df):
     """The rows of ``df`` as lists, with the values ``df.iterrows()`` gives (in one step for plain dtypes)."""
-    if all(isinstance(t, np.dtype) and t.kind in "biufO" for t in df.dtypes):
+    if _plain_dtypes(df):
         return df.to_numpy().tolist()  # the common dtype iterrows upcasts each row to; numbers as Python's
     return ([row[c] for c in df.columns] for _, row in df.iterrows())
 
 
+def _plain_dtypes(df) -> bool:
+    return all(isinstance(t, np.dtype) and t.kind in "biufO" for t in df.dtypes)
+
+
+def _finite_list(a: np.ndarray) -> list:
+    """A numeric array as Python numbers, NaN and ±inf as None (what :func:`_val` makes of them)."""
+    out = a.tolist()
+    if a.dtype.kind == "f":
+        for i in np.flatnonzero(~np.isfinite(a)).tolist():
+            out[i] = None
+    return out
+
+
+def _frame_cells(df) -> list[list]:
+    """The body cells of ``df``, column by column (without the index), as :func:`_frame_block` shows them:
+    ``_val(v)``, an empty string blank. Numeric columns in one step each; the values are those of
+    :func:`_frame_rows` (the frame's common dtype), cell by cell only for text columns."""
+    if not _plain_dtypes(df) or not len(df.columns):
+        rows = [[_val(v) if v != "" else None for v in values] for values in _frame_rows(df)]
+        return [[r[j] for r in rows] for j in range(len(df.columns))] if rows else [[] for _ in df.columns]
+    arr = df.to_numpy()
+    cols = []
+    for j, t in enumerate(df.dtypes):
+        if arr.dtype.kind in "biuf":  # every column in the common numeric dtype
+            cols.append(_finite_list(arr[:, j]))
+        elif t.kind in "biuf":  # an object frame: this column's own values, as Python numbers
+            cols.append(_finite_list(df.iloc[:, j].to_numpy()))
+        else:
+            cols.append([_val(v) if v != "" else None for v in arr[:, j].tolist()])
+    return cols
+
+
 def _frame_block(key, title, df, index_header, formats: dict, notes=(), index_values=None) -> Block:
-    body, fmts = [], []
     index_values = list(df.index) if index_values is None else index_values
     fmt_row = [None] + [formats.get(c) for c in df.columns]
-    for label, values in zip(index_values, _frame_rows(df)):
-        body.append([_val(label)] + [_val(v) if v != "" else None for v in values])
-        fmts.append(fmt_row[:])
+    labels = (index_values if set(map(type, index_values)) <= {str, int, bool}  # what _val leaves as they are
+              else [_val(x) for x in index_values])
+    body = [[label, *values] for label, *values in zip(labels, *_frame_cells(df))] if len(df.columns) \
+        else [[label] for label in labels[:len(df)]]
+    fmts = [fmt_row[:] for _ in body]
     return Block(key, title, [[index_header, *[str(c) for c in df.columns]]], body, fmts, list(notes))
 
 

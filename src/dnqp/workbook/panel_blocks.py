@@ -111,7 +111,7 @@ def _long_block(r: PanelStudyResult) -> Block:
             else "weights renormalised within each dimension")
     return _frame_block("panel_index_long", title("panel_index_long", index_label=s.index_label),
                         long[cols], REGION, fmts, notes=[f"Sub-indices: {conv}. Rank within the year."],
-                        index_values=list(long[REGION]))
+                        index_values=long[REGION].tolist())
 
 
 def _baseline_block(r: PanelStudyResult) -> Block:

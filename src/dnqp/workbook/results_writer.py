@@ -3,10 +3,15 @@ their charts (XlsxWriter); a results workbook is marked so that ``dnqp run`` may
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+from collections import Counter
+from io import BytesIO
 from pathlib import Path
 
 from .atomic import atomic_path
+from .bulk import BULK_CELLS, BulkSheets
 from .blocks import Block, place, result_blocks, user_labels
 from .charts import chart_coefficients, chart_group_means, chart_index, chart_weights
 from .companion_charts import draw_companion_charts
@@ -18,6 +23,7 @@ from ..engine.study import StudyResult
 __all__ = ["write_results", "is_results_workbook", "RESULTS_KEYWORD"]
 
 _RULE = "#000000"
+_NONE = type(None)
 
 
 class _Formats:
@@ -34,21 +40,40 @@ class _Formats:
         return self.cache[key]
 
 
-def _numeric_columns(b: Block) -> set[int]:
+def _body_columns(b: Block) -> list[list]:
+    """The body column by column, short rows padded with None (a blank)."""
+    w = b.width
+    if set(map(len, b.body)) <= {w}:
+        return list(map(list, zip(*b.body))) if b.body else [[] for _ in range(w)]
+    return [[r[c] if c < len(r) else None for r in b.body] for c in range(w)]
+
+
+def _is_text(t: type) -> bool:
+    return issubclass(t, str)
+
+
+def _numeric_columns(b: Block, cols: list[list] | None = None) -> set[int]:
     """Columns whose body holds mostly numbers: they and their headers are right-aligned."""
+    cols = _body_columns(b) if cols is None else cols
     out = set()
     for c in range(1, b.width):
-        cells = [r[c] for r in b.body if c < len(r) and r[c] is not None]
-        if cells and sum(not isinstance(v, str) for v in cells) * 2 > len(cells):
+        types = Counter(map(type, cols[c]))  # isinstance(v, str) is issubclass(type(v), str)
+        cells = len(cols[c]) - types.pop(_NONE, 0)
+        if cells and (cells - sum(k for t, k in types.items() if _is_text(t))) * 2 > cells:
             out.add(c)
     return out
 
 
-def _block_cells(ws, fm: _Formats, r0: int, b: Block) -> None:
-    """A three-line table: title, top rule, header, header rule, body, bottom rule, notes."""
+def _block_cells(ws, fm: _Formats, r0: int, b: Block, bulk: BulkSheets | None = None,
+                 cols: list[list] | None = None) -> None:
+    """A three-line table: title, top rule, header, header rule, body, bottom rule, notes.
+
+    With ``bulk``, a big body's rows between the first and the last are left to :mod:`dnqp.workbook.bulk`
+    (the same cells, formats and shared strings, written after close)."""
     w = b.width
-    numeric = set() if b.key.startswith("log") else _numeric_columns(b)
-    short = {c for c in range(1, w) if all(len(str(r[c])) <= 3 for r in b.body if c < len(r) and r[c] is not None)}
+    cols = _body_columns(b) if cols is None else cols
+    numeric = set() if b.key.startswith("log") else _numeric_columns(b, cols)
+    short = {c for c in range(1, w) if all(len(str(v)) <= 3 for v in cols[c] if v is not None)}
     align = lambda c: "right" if c in numeric else "center" if c in short else "left"  # noqa: E731
     write_cell(ws, r0, 0, b.title, fm(bold=True, font_size=11))
     r = r0 + 1
@@ -75,50 +100,97 @@ def _block_cells(ws, fm: _Formats, r0: int, b: Block) -> None:
             made[key] = fm(**props)
         return made[key]
 
-    for i, brow in enumerate(b.body):
+    def body_row(i: int) -> None:
+        brow = b.body[i]
         fmts = b.formats[i] if i < len(b.formats) else []
         last = i == len(b.body) - 1
         for c in range(w):
             v = brow[c] if c < len(brow) else None
-            write_cell(ws, r, c, v, body_format(c, fmts[c] if c < len(fmts) else None, last))
-        r += 1
+            write_cell(ws, r + i, c, v, body_format(c, fmts[c] if c < len(fmts) else None, last))
+
+    n = len(b.body)
+    middle = None
+    if bulk is not None and bulk.wants(n * w) and n >= 3 and b.formats:
+        f0 = b.formats[0]
+        middle = bulk.plan(ws, r, cols, [body_format(c, f0[c] if c < len(f0) else None, False) for c in range(w)],
+                           b.formats)
+    if middle is None:
+        for i in range(n):
+            body_row(i)
+    else:  # the first row, the text of the rows between (in order), the last row
+        body_row(0)
+        middle.register(ws)
+        body_row(n - 1)
+    r += n
     for note in b.notes:
         write_cell(ws, r, 0, note, fm(italic=True, font_size=9))
         r += 1
 
 
-def _widths(blocks: list[Block]) -> list[float]:
+def _widths(blocks: list[Block], columns: dict[int, list[list]] | None = None) -> list[float]:
     """Column widths from the header and body text (one-column blocks such as notes may overflow)."""
     width = max(b.width for b in blocks)
     out = [8.0] * width
     for b in blocks:
         if b.width < 2:
             continue
-        for row in [*b.header, *b.body]:
+        for row in b.header:
             for c, v in enumerate(row):
                 if v is not None:
                     n = len(v) + 2 if isinstance(v, str) else 11
                     out[c] = max(out[c], min(n, 60))
+        cols = columns[id(b)] if columns is not None else _body_columns(b)
+        for c, col in enumerate(cols):
+            types = set(map(type, col))
+            n = max(len(v) for v in col if isinstance(v, str)) + 2 if any(map(_is_text, types)) else 0
+            if any(t is not _NONE and not _is_text(t) for t in types):  # a number: 11 characters
+                n = max(n, 11)
+            if n:
+                out[c] = max(out[c], min(n, 60))
     return out
 
 
-def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInputs | None = None) -> Path:
-    """Write every result sheet (three-line tables, number formats, native charts) to ``path``."""
-    path = Path(path)
+def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInputs | None = None, *,
+                  _bulk_cells: int = BULK_CELLS) -> Path:
+    """Write every result sheet (three-line tables, number formats, native charts) to ``path``.
+
+    A block body of ``_bulk_cells`` cells or more is written through :mod:`dnqp.workbook.bulk` (the same
+    sheet XML, much faster); tests lower it to compare that path with the cell-by-cell one."""
+    with _collector_paused():  # a big panel's tables are a million small lists, and no cycle among them
+        return _write_results(result, Path(path), inputs, BulkSheets(_bulk_cells))
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector off for a while (it would scan every list of the tables again and again)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _write_results(result, path: Path, inputs, bulk: BulkSheets) -> Path:
     sheets = result_blocks(result, inputs)
     texts = {"language": result.settings.language, "keep": user_labels(result)}  # the charts, as the tables
+    columns = {id(b): _body_columns(b) for blocks in sheets.values() for b in blocks}
+    if not any(bulk.wants(len(b.body) * b.width) for blocks in sheets.values() for b in blocks):
+        bulk = None  # no big table: XlsxWriter writes the file itself, as it always did
     with atomic_path(path) as tmp:
-        wb = new_workbook(tmp, "dnqp results", RESULTS_KEYWORD)
+        out = BytesIO() if bulk is not None else tmp  # the bulk rows are spliced into XlsxWriter's package
+        wb = new_workbook(out, "dnqp results", RESULTS_KEYWORD, in_memory=bulk is not None)
         fm = _Formats(wb)
         for name, blocks in sheets.items():  # RESULT_SHEETS' order (a panel: PANEL_RESULT_SHEETS'), the companion sheets before the Log
             ws = new_sheet(wb, name)
             ws.hide_gridlines(2)
-            widths = _widths(blocks)
+            widths = _widths(blocks, columns)
             for c, wdt in enumerate(widths):
                 ws.set_column(c, c, wdt)
             placed = place(blocks)
             for r0, b in placed:
-                _block_cells(ws, fm, r0, b)
+                _block_cells(ws, fm, r0, b, bulk, columns[id(b)])
             below = (placed[-1][0] + placed[-1][1].height + 2, 0)
             if name != "Log":  # tables and chart on one page
                 if name != "Weights":
@@ -136,4 +208,9 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
                 chart_group_means(wb, ws, name, *by_key["group_means"], below, **texts)
             draw_companion_charts(wb, ws, name, by_key, below, **texts)
         wb.close()
+        if bulk is not None:
+            if bulk:
+                bulk.finish(wb, out.getvalue(), tmp)
+            else:
+                Path(tmp).write_bytes(out.getvalue())
     return path

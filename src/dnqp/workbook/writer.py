@@ -13,10 +13,12 @@ _WB_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strin
                "use_future_functions": True}
 
 
-def new_workbook(path: str, title: str, keywords: str = ""):
+def new_workbook(path, title: str, keywords: str = "", in_memory: bool = False):
+    """A workbook with dnqp's options and properties; ``in_memory``: no temporary files (``path`` may be a
+    :class:`io.BytesIO`)."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(path, _WB_OPTIONS)
+    wb = xlsxwriter.Workbook(path, {**_WB_OPTIONS, "in_memory": True} if in_memory else _WB_OPTIONS)
     wb.set_properties({"title": title, "author": "dnqp", "company": "", "keywords": keywords,
                        "comments": "Written by dnqp", "created": _CREATED})
     return wb
