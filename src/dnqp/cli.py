@@ -53,12 +53,13 @@ def _default_workers() -> int:
     return 2 if (os.cpu_count() or 1) >= 2 and can_fork() else 1
 
 
-def _one_blas_thread(workers: int) -> None:
-    """With fits in two processes, one BLAS thread each (set before numpy loads; a value the user set stays):
-    two processes × two BLAS threads on two cores slow each other down several-fold."""
-    if workers > 1:
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(var, "1")
+def _one_blas_thread() -> None:
+    """One BLAS thread (set before numpy loads; a value the user set stays). The study's matrices are thin
+    (rows × a few regressors), where a second BLAS thread gains little, and on a two-core machine with any other
+    load OpenBLAS's waiting threads made the panel regressions three times slower (BENCHMARKS.md); with the
+    fits in two processes, two threads each would compete for the same two cores."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
 
 
 def _study(workbook: Path, workers: int = 1):
@@ -100,7 +101,7 @@ def _run(args) -> int:
     workbook = Path(args.workbook)
     out = _results_path(workbook, args.output)
     workers = args.workers or _default_workers()
-    _one_blas_thread(workers)
+    _one_blas_thread()
     inputs, result = _study(workbook, workers)
     if not args.quiet:
         from .terminal import print_study
@@ -154,7 +155,7 @@ def _manuscript_paths(args, workbook: Path, results: Path) -> tuple[Path | None,
 def _check(args) -> int:
     workbook = Path(args.workbook)
     workers = _default_workers()
-    _one_blas_thread(workers)
+    _one_blas_thread()
     inputs, result = _study(workbook, workers)
     if getattr(inputs, "design", ""):
         return _check_panel(workbook, inputs, result)
