@@ -171,7 +171,9 @@ def _plain_keys(table: _Table) -> list[tuple[str, int]] | None:
     if pd.Index(region_year).has_duplicates:  # a region-year twice
         return None
     table.derived["folds"] = list(map(fold.__getitem__, regions))
-    return list(zip(names, whole.tolist()))
+    keys = list(zip(names, whole.tolist()))
+    table.derived["key_columns"] = (keys, np.array(names, dtype=object), whole)
+    return keys
 
 
 def _folds(table: _Table, keys: list) -> list[str | None]:
@@ -197,11 +199,7 @@ def _read_panel_numbers(table: _Table, keys: list, what: str, problems: list[Pro
                      f"are not used by the study ({'not indicators' if what == 'indicator' else 'not in Model'}) "
                      "and were ignored")
     columns = [c for _, c in found]
-    if None in keys:
-        rows = {key: i for i, key in enumerate(keys) if key is not None}
-    else:
-        rows = dict(zip(keys, range(len(keys))))
-    cells.add(sheet, table, rows, {col: j for j, col in found})
+    cells.add(sheet, table, keys, {col: j for j, col in found})
     fast = _plain_columns(table, keys, found)
     if fast is not None:
         index, values = fast
@@ -223,9 +221,16 @@ def _read_panel_numbers(table: _Table, keys: list, what: str, problems: list[Pro
                     values[col].append(x)
             if key is not None:
                 index.append(key)
-    mi = pd.MultiIndex.from_tuples(index, names=[REGION, YEAR]) if index else pd.MultiIndex.from_tuples(
+    return pd.DataFrame(values, index=_key_index(table, index), columns=columns, dtype=float)
+
+
+def _key_index(table: _Table, index: list) -> pd.MultiIndex:
+    """The (Region, Year) index of the keyed rows ``index``; from the key columns when every row is keyed."""
+    columns = table.derived.get("key_columns")
+    if columns is not None and columns[0] == index:  # the very keys of every row: built from the two columns
+        return pd.MultiIndex.from_arrays(columns[1:], names=[REGION, YEAR])
+    return pd.MultiIndex.from_tuples(index, names=[REGION, YEAR]) if index else pd.MultiIndex.from_tuples(
         [], names=[REGION, YEAR])
-    return pd.DataFrame(values, index=mi, columns=columns, dtype=float)
 
 
 def _plain_columns(table: _Table, keys: list, found: list) -> tuple[list, dict] | None:
@@ -263,27 +268,43 @@ class _CellAddresses(Mapping):
     """(table, (region, year), column) → the cell (``Data!C5``) that holds it, worked out when asked for."""
 
     def __init__(self) -> None:
-        self._tables: dict[str, tuple[_Table, dict, dict]] = {}
+        self._tables: dict[str, tuple[_Table, list, dict]] = {}
+        self._rows: dict[str, dict] = {}
 
-    def add(self, sheet: str, table: _Table, rows: dict, columns: dict) -> None:
-        self._tables[sheet] = (table, rows, columns)
+    def add(self, sheet: str, table: _Table, keys: list, columns: dict) -> None:
+        """A table's cells: ``keys`` = the (region, year) of each body row (None: not read), ``columns`` =
+        column name → its index in the table."""
+        self._tables[sheet] = (table, keys, columns)
+        self._rows.pop(sheet, None)
+
+    def _rows_of(self, sheet: str) -> dict:
+        """(region, year) → body row, built when first asked for."""
+        rows = self._rows.get(sheet)
+        if rows is None:
+            keys = self._tables[sheet][1]
+            if None in keys:
+                rows = {key: i for i, key in enumerate(keys) if key is not None}
+            else:
+                rows = dict(zip(keys, range(len(keys))))
+            self._rows[sheet] = rows
+        return rows
 
     def __getitem__(self, item: tuple) -> str:
         sheet, key, col = item
         try:
-            table, rows, columns = self._tables[sheet]
-            return table.addr(rows[key], columns[col])
+            table, _, columns = self._tables[sheet]
+            return table.addr(self._rows_of(sheet)[key], columns[col])
         except (KeyError, TypeError):
             raise KeyError(item) from None
 
     def __iter__(self):
-        for sheet, (_, rows, columns) in self._tables.items():
-            for key in rows:
+        for sheet, (_, _, columns) in self._tables.items():
+            for key in self._rows_of(sheet):
                 for col in columns:
                     yield sheet, key, col
 
     def __len__(self) -> int:
-        return sum(len(rows) * len(columns) for _, rows, columns in self._tables.values())
+        return sum(len(self._rows_of(sheet)) * len(columns) for sheet, (_, _, columns) in self._tables.items())
 
 
 def _read_regions(grids, problems: list[Problem], notes: list[str]) -> tuple[_Table | None, pd.DataFrame | None]:
@@ -537,6 +558,8 @@ def parse_panel(grids, tables: Sequence, notes: list[str]) -> PanelStudyInputs:
         spelled = _spellings(data_keys, _folds(data_t, data_keys))  # the Data sheet's spelling
         regions_out = regions[regions["Region"] != ""].reset_index(drop=True)
         regions_out["Region"] = [spelled.get(norm_key(r), r) for r in regions_out["Region"]]
+    for t in (data_t, var_t):  # the arrays worked out for reading: not kept with the inputs
+        t.derived.clear()
     return PanelStudyInputs(
         indicators=indicators, data=data, variables=variables,
         model=model[model["Variable"] != ""].reset_index(drop=True), regions=regions_out, settings=settings,
