@@ -72,8 +72,9 @@ def is_panel_table(table: _Table | None) -> bool:
     return table is not None and table.col(REGION) is not None
 
 
-def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] | None]:
-    """The (region, year) of every body row (None where it is bad, with a problem reported)."""
+def _read_keys(table: _Table, problems: list[Problem], like: _Table | None = None) -> list[tuple[str, int] | None]:
+    """The (region, year) of every body row (None where it is bad, with a problem reported); ``like``: a table
+    read before, whose keys are taken over when its Region and Year columns hold the same values."""
     sheet = table.spec.sheet
     jr, jy = table.col(REGION), table.col(YEAR)
     if jr != 0 or jy != 1:
@@ -82,7 +83,7 @@ def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] |
         return [None] * len(table.rows)
     if not table.rows:
         problems.append(Problem(table.addr(0, 0), f"the {sheet} table has no rows (one row per region-year)"))
-    fast = _plain_keys(table)
+    fast = _plain_keys(table, like)
     if fast is not None:
         return fast
     keys: list = []
@@ -139,7 +140,7 @@ def _read_keys(table: _Table, problems: list[Problem]) -> list[tuple[str, int] |
     return keys
 
 
-def _plain_keys(table: _Table) -> list[tuple[str, int]] | None:
+def _plain_keys(table: _Table, like: _Table | None = None) -> list[tuple[str, int]] | None:
     """The (region, year) of every body row at once when none has a problem: every Region a non-blank text
     that is not a number, every Year a whole number in :data:`~dnqp.engine.checks.YEARS` (typed as a number),
     no region-year twice. None otherwise, and :func:`_read_keys` looks at each row (and says what is wrong).
@@ -150,6 +151,10 @@ def _plain_keys(table: _Table) -> list[tuple[str, int]] | None:
     regions, years = arr[:, 0].tolist(), arr[:, 1].tolist()
     if set(map(type, regions)) != {str} or not set(map(type, years)) <= {float, int}:
         return None
+    before = like.derived.get("key_columns") if like is not None else None
+    if before is not None and before[3] == regions and before[4] == years:  # the same keys, typed alike
+        table.derived["folds"], table.derived["key_columns"] = like.derived["folds"], before
+        return list(before[0])
     names = list(map(str.strip, regions))
     if not all(names):
         return None
@@ -172,7 +177,7 @@ def _plain_keys(table: _Table) -> list[tuple[str, int]] | None:
         return None
     table.derived["folds"] = list(map(fold.__getitem__, regions))
     keys = list(zip(names, whole.tolist()))
-    table.derived["key_columns"] = (keys, np.array(names, dtype=object), whole)
+    table.derived["key_columns"] = (keys, np.array(names, dtype=object), whole, regions, years)
     return keys
 
 
@@ -228,7 +233,7 @@ def _key_index(table: _Table, index: list) -> pd.MultiIndex:
     """The (Region, Year) index of the keyed rows ``index``; from the key columns when every row is keyed."""
     columns = table.derived.get("key_columns")
     if columns is not None and columns[0] == index:  # the very keys of every row: built from the two columns
-        return pd.MultiIndex.from_arrays(columns[1:], names=[REGION, YEAR])
+        return pd.MultiIndex.from_arrays(columns[1:3], names=[REGION, YEAR])
     return pd.MultiIndex.from_tuples(index, names=[REGION, YEAR]) if index else pd.MultiIndex.from_tuples(
         [], names=[REGION, YEAR])
 
@@ -528,7 +533,7 @@ def parse_panel(grids, tables: Sequence, notes: list[str]) -> PanelStudyInputs:
     codes = [c for c in ind["Code"] if c]
     data_keys = _read_keys(data_t, problems)
     data = _read_panel_numbers(data_t, data_keys, "indicator", problems, reports, cells, codes, notes)
-    var_keys = _read_keys(var_t, problems)
+    var_keys = _read_keys(var_t, problems, like=data_t)
     variables = _read_panel_numbers(var_t, var_keys, "variable", problems, reports, cells,
                                     [v for v in model["Variable"] if v], notes)
     problems += model_problems
