@@ -156,6 +156,15 @@ class _Table:
             self.derived["array"] = arr
         return self.derived["array"]
 
+    def kinds(self) -> list[str] | None:
+        """Each column's ``pandas.api.types.infer_dtype`` (blanks skipped), worked out once; None without
+        :meth:`array`."""
+        if "kinds" not in self.derived:
+            arr = self.array()
+            self.derived["kinds"] = None if arr is None else [
+                pd.api.types.infer_dtype(arr[:, j], skipna=True) for j in range(arr.shape[1])]
+        return self.derived["kinds"]
+
     def addr(self, i: int, j: int) -> str:
         """Address of body row i, column j (0-based); i = -1 is the header."""
         if 0 <= i < len(self.rownums):
@@ -184,6 +193,8 @@ def _grid(grids: Mapping[str, object], sheet: str):
 
 #: False: every table is read by the careful, cell-by-cell path alone (for tests comparing the two paths).
 _FAST = True
+#: Column kinds (``infer_dtype``, blanks skipped) of cells that are all text, numbers or blanks.
+_PLAIN_KINDS = frozenset({"string", "floating", "integer", "mixed-integer-float", "empty"})
 
 
 def _none_blank(values: list) -> bool:
@@ -321,8 +332,13 @@ def _read_table(grids, spec: schema.TableSpec, problems: list[Problem], notes: l
         if beyond is not None:
             notes.append(f"{_cell(spec.sheet, beyond, c0)}: the rows from here down continue the {spec.name} table "
                          "below its Excel Table range and were read as part of it")
-    kinds = set(map(type, chain.from_iterable(rows))) if _FAST else {UncomputedFormula}
+    kinds = table.kinds() if _FAST else None
+    if kinds is not None and all(k in _PLAIN_KINDS for k in kinds):
+        kinds = set()  # every column is text, numbers or blanks: no formula anywhere
+    else:
+        kinds = set(map(type, chain.from_iterable(rows))) if _FAST else {UncomputedFormula}
     if any(issubclass(k, UncomputedFormula) for k in kinds):
+        table.derived.clear()  # the rows change below
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
                 if isinstance(v, UncomputedFormula):

@@ -28,7 +28,7 @@ from ..engine.checks import YEARS, norm_key, year_issues
 from ..engine.panel import REGION, YEAR
 from ..engine.panel_regression import MIN_CLUSTERS
 from ..engine.panel_study import PanelStudyResult, run_panel_study
-from ..engine.prepare import _plain_numbers, coerce_cell
+from ..engine.prepare import _NUMBER_KINDS, _number_floats, _plain_numbers, coerce_cell
 from ..engine.settings import Settings
 from . import grid
 from .grid import (CellReport, InputError, Problem, _check_labels, _read_dimensions, _read_indicators, _read_model,
@@ -246,8 +246,10 @@ def _plain_columns(table: _Table, keys: list, found: list) -> tuple[list, dict] 
     values = {}
     arr = table.array() if grid._FAST else None
     if arr is not None and found:  # all the columns in one step
-        block = arr[:, [j for j, _ in found]]
-        fast = _plain_numbers(block)
+        js = [j for j, _ in found]
+        block = arr[:, js[0]:js[-1] + 1] if js == list(range(js[0], js[-1] + 1)) else arr[:, js]
+        kinds = table.kinds()
+        fast = _number_floats(block) if all(kinds[j] in _NUMBER_KINDS for j in js) else None
         if fast is None or fast[1].any():
             return None
         blank = np.isnan(fast[0])
