@@ -70,6 +70,14 @@ def _row_of(grids, sheet, i):
     return 1 + i % (len(grids[sheet]) - 1)
 
 
+def _put(rows, r, j, value) -> None:
+    """rows[r][j] = value, on a row that an earlier step may have cut short or made a tuple."""
+    row = rows[r]
+    if isinstance(row, tuple) or len(row) <= j:
+        rows[r] = row = list(row) + [None] * (j + 1 - len(row))
+    row[j] = value
+
+
 # Each step damages the grids in one way a workbook can be damaged.
 _VALUES = st.sampled_from([None, "", "  ", math.nan, "12.5", " 1,234 ", "NA", "#N/A", "12%", "abc", "−3", 7,
                            np.float64(2.5), True, pd.NA, 1e200, math.inf, -1.0, 0.0, UncomputedFormula("=A1")])
@@ -89,36 +97,38 @@ def _damage(draw):
 def _apply(grids, step) -> None:
     kind, sheet, i, j, value, region, year = step
     rows = grids[sheet]
+    if len(rows) < 2 or len(grids["Variables"]) < 2:  # no body row left to damage
+        return
     r = _row_of(grids, sheet, i)
     width = len(rows[0])
     j = 2 + j % (width - 2)
     if kind == "value":
-        rows[r][j] = value
+        _put(rows, r, j, value)
     elif kind == "region":
-        rows[r][0] = region
+        _put(rows, r, 0, region)
     elif kind == "year":
-        rows[r][1] = year
+        _put(rows, r, 1, year)
     elif kind == "duplicate":
         rows.append(list(rows[r]))
     elif kind == "drop" and len(rows) > 2:
         del rows[r]
     elif kind == "drop_region":
-        gone = rows[r][0]
-        grids[sheet] = [row for k, row in enumerate(rows) if not k or row[0] != gone]
+        gone = rows[r][0] if rows[r] else None
+        grids[sheet] = [row for k, row in enumerate(rows) if not k or not row or row[0] != gone]
     elif kind == "blank_row":
         rows.insert(r, [None] * width)
     elif kind == "note":
         rows.insert(r, ["Source: yearbook"] + [None] * (width - 1))
     elif kind == "ln":
-        grids["Variables"][_row_of(grids, "Variables", i)][2] = -1.0 if i % 2 else 0.0
+        _put(grids["Variables"], _row_of(grids, "Variables", i), 2, -1.0 if i % 2 else 0.0)
     elif kind == "column":
-        for row in rows[1:]:
-            row[j] = None if i % 2 else "NA"
+        for k in range(1, len(rows)):
+            _put(rows, k, j, None if i % 2 else "NA")
     elif kind == "region_column":
         name = rows[r][0]
-        for row in rows[1:]:
-            if row[0] == name:
-                row[j] = None
+        for k in range(1, len(rows)):
+            if rows[k] and rows[k][0] == name:
+                _put(rows, k, j, None)
     elif kind == "short_row":
         rows[r] = rows[r][:1 + i % 3]
     elif kind == "tuple_row":
@@ -199,4 +209,42 @@ def test_scan_table_fast_and_careful_agree(rows, c0, ref):
         careful = scan_table(grid_rows, 0, c0, excel)
     finally:
         grid._FAST = saved
+    assert repr(fast) == repr(careful)
+
+
+def _time_series_outcome(grids, fast: bool):
+    saved = grid._FAST
+    grid._FAST = fast
+    try:
+        inputs = parse_grids(copy.deepcopy(grids))
+    except InputError as err:
+        return [str(p) for p in err.problems]
+    finally:
+        grid._FAST = saved
+    return (inputs.indicators.to_dict("list"), inputs.data.to_dict("list"), list(inputs.data.index),
+            inputs.variables.to_dict("list"), inputs.model.to_dict("list"), [str(r) for r in inputs.reports],
+            dict(inputs.cells), inputs.notes, inputs.settings, inputs.dimension_labels)
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(["Data", "Variables"]), st.integers(0, 100), st.integers(0, 20),
+                                st.one_of(_VALUES, _YEARS)), max_size=3),
+       shape=st.sampled_from(["as is", "blank row", "note below", "short row"]))
+def test_time_series_workbooks_read_alike(steps, shape):
+    """The time-series path shares the table scan and the formula check: the same there too."""
+    from dnqp.workbook.template import template_grids
+
+    grids = copy.deepcopy(template_grids(sample=True))
+    for sheet, i, j, value in steps:
+        rows = grids[sheet]
+        r = 1 + i % (len(rows) - 1)
+        rows[r][j % len(rows[r])] = value
+    rows = grids["Data"]
+    if shape == "blank row":
+        rows.insert(3, [None] * len(rows[0]))
+    elif shape == "note below":
+        rows.append(["Source: yearbook"])
+    elif shape == "short row":
+        rows[2] = rows[2][:1]
+    fast, careful = _time_series_outcome(grids, True), _time_series_outcome(grids, False)
     assert repr(fast) == repr(careful)
