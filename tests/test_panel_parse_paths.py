@@ -164,12 +164,12 @@ def test_unbalanced_panels_read_alike(drop, shuffle, case):
 def test_the_fast_path_reads_a_clean_panel(monkeypatch):
     """The comparison above is not vacuous: a clean panel goes the fast way through every step."""
     taken = []
-    for name in ("_plain_keys", "_plain_columns"):
+    for name in ("_plain_keys", "_column_floats"):
         real = getattr(panel_grid, name)
         monkeypatch.setattr(panel_grid, name, lambda *a, _real=real, _name=name: taken.append(
             (_name, _real(*a) is not None)) or _real(*a))
     inputs = parse_grids(_generated())
-    assert taken == [("_plain_keys", True), ("_plain_columns", True)] * 2
+    assert taken == [("_plain_keys", True), ("_column_floats", True)] * 2
     assert inputs.address("Data", ("R03", 2012), inputs.data.columns[0]) == "Data!C30"
     _same(_generated())
 

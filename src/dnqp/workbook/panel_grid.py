@@ -205,7 +205,9 @@ def _read_panel_numbers(table: _Table, keys: list, what: str, problems: list[Pro
                      "and were ignored")
     columns = [c for _, c in found]
     cells.add(sheet, table, keys, {col: j for j, col in found})
-    fast = _plain_columns(table, keys, found)
+    fast = _column_floats(table, keys, found, what, problems, reports)
+    if fast is None:
+        fast = _plain_columns(table, keys, found)
     if fast is not None:
         index, values = fast
     else:
@@ -238,26 +240,53 @@ def _key_index(table: _Table, index: list) -> pd.MultiIndex:
         [], names=[REGION, YEAR])
 
 
+def _column_floats(table: _Table, keys: list, found: list, what: str, problems: list[Problem],
+                   reports: list[CellReport]) -> tuple[list, dict] | None:
+    """The keyed rows and the ``found`` columns' floats, column by column off the body array: a column of plain
+    numbers and empty cells (None/NaN) in one step, any other cell by cell, its problems and reports put in
+    the careful path's order (row by row, then column by column). None without the array."""
+    arr = table.array() if grid._FAST else None
+    if arr is None or not found:
+        return None
+    kinds = table.kinds()
+    every = None not in keys
+    keep = None if every else np.array([k is not None for k in keys], dtype=bool)
+    sheet = table.spec.sheet
+    bad: list[tuple[int, int, Problem]] = []
+    told: list[tuple[int, int, CellReport]] = []
+    values = {}
+    for p, (j, col) in enumerate(found):
+        column = arr[:, j]
+        floats = None
+        if kinds[j] in _NUMBER_KINDS:
+            fast = _number_floats(column)
+            if fast is not None and not fast[1].any():
+                blank = np.isnan(fast[0])
+                if not blank.any() or all(v is None or v.__class__ is float for v in column[blank]):
+                    floats = fast[0]
+        if floats is None:  # text numbers, markers, bad cells: each coerced and checked
+            floats = np.empty(len(column))
+            for i, v in enumerate(column.tolist()):
+                x, action, reason = coerce_cell(v)
+                if action == "rejected":
+                    key = keys[i]
+                    where = f"{key[0]} {key[1]}" if key else "no region-year"
+                    bad.append((i, p, Problem(table.addr(i, j), f"({what} {col}, {where}): {_shown(v)} is not a "
+                                              f"number — {reason}")))
+                elif action == "coerced" or (action == "missing" and not _blank(v)):
+                    told.append((i, p, CellReport(table.addr(i, j), sheet, keys[i], col, v, x, action)))
+                floats[i] = x
+        values[col] = floats if every else floats[keep]
+    problems += [item for *_, item in sorted(bad, key=itemgetter(0, 1))]
+    reports += [item for *_, item in sorted(told, key=itemgetter(0, 1))]
+    return (list(keys) if every else [k for k in keys if k is not None]), values
+
+
 def _plain_columns(table: _Table, keys: list, found: list) -> tuple[list, dict] | None:
     """The keyed rows and the ``found`` columns' floats when every cell is a plain number or an empty cell
     (None/NaN), which need no report and no problem; None otherwise (then each cell is coerced and checked)."""
-    keep = np.fromiter((k is not None for k in keys), dtype=bool, count=len(keys)) if None in keys else np.ones(
-        len(keys), dtype=bool)
+    keep = np.array([k is not None for k in keys], dtype=bool)
     values = {}
-    arr = table.array() if grid._FAST else None
-    if arr is not None and found:  # all the columns in one step
-        js = [j for j, _ in found]
-        block = arr[:, js[0]:js[-1] + 1] if js == list(range(js[0], js[-1] + 1)) else arr[:, js]
-        kinds = table.kinds()
-        fast = _number_floats(block) if all(kinds[j] in _NUMBER_KINDS for j in js) else None
-        if fast is None or fast[1].any():
-            return None
-        blank = np.isnan(fast[0])
-        if blank.any() and not all(v is None or v.__class__ is float for v in block[blank]):
-            return None
-        floats = fast[0] if keep.all() else fast[0][keep]
-        index = list(keys) if keep.all() else [k for k in keys if k is not None]
-        return index, {col: floats[:, p] for p, (_, col) in enumerate(found)}
     for j, col in found:
         column = np.empty(len(table.rows), dtype=object)
         column[:] = [row[j] for row in table.rows]
