@@ -251,19 +251,21 @@ def _column_floats(table: _Table, keys: list, found: list, what: str, problems: 
     kinds = table.kinds()
     every = None not in keys
     keep = None if every else np.array([k is not None for k in keys], dtype=bool)
+    index = list(keys) if every else [k for k in keys if k is not None]
+    js = [j for j, _ in found]
+    if all(kinds[j] in _NUMBER_KINDS for j in js):  # all the columns in one step (the usual case)
+        block = arr[:, js[0]:js[-1] + 1] if js == list(range(js[0], js[-1] + 1)) else arr[:, js]
+        floats = _plain_floats(block)
+        if floats is not None:
+            floats = floats if every else floats[keep]
+            return index, {col: floats[:, p] for p, (_, col) in enumerate(found)}
     sheet = table.spec.sheet
     bad: list[tuple[int, int, Problem]] = []
     told: list[tuple[int, int, CellReport]] = []
     values = {}
     for p, (j, col) in enumerate(found):
         column = arr[:, j]
-        floats = None
-        if kinds[j] in _NUMBER_KINDS:
-            fast = _number_floats(column)
-            if fast is not None and not fast[1].any():
-                blank = np.isnan(fast[0])
-                if not blank.any() or all(v is None or v.__class__ is float for v in column[blank]):
-                    floats = fast[0]
+        floats = _plain_floats(column) if kinds[j] in _NUMBER_KINDS else None
         if floats is None:  # text numbers, markers, bad cells: each coerced and checked
             floats = np.empty(len(column))
             for i, v in enumerate(column.tolist()):
@@ -279,7 +281,19 @@ def _column_floats(table: _Table, keys: list, found: list, what: str, problems: 
         values[col] = floats if every else floats[keep]
     problems += [item for *_, item in sorted(bad, key=itemgetter(0, 1))]
     reports += [item for *_, item in sorted(told, key=itemgetter(0, 1))]
-    return (list(keys) if every else [k for k in keys if k is not None]), values
+    return index, values
+
+
+def _plain_floats(cells: np.ndarray) -> np.ndarray | None:
+    """Cells of a number kind as floats when none needs a problem or a report (in range; every blank None or
+    NaN), else None."""
+    fast = _number_floats(cells)
+    if fast is None or fast[1].any():
+        return None
+    blank = np.isnan(fast[0])
+    if blank.any() and not all(v is None or v.__class__ is float for v in cells[blank]):
+        return None  # e.g. pd.NA: coerce_cell says what it is
+    return fast[0]
 
 
 def _plain_columns(table: _Table, keys: list, found: list) -> tuple[list, dict] | None:
