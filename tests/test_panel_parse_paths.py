@@ -248,3 +248,23 @@ def test_time_series_workbooks_read_alike(steps, shape):
         rows[2] = rows[2][:1]
     fast, careful = _time_series_outcome(grids, True), _time_series_outcome(grids, False)
     assert repr(fast) == repr(careful)
+
+
+@pytest.mark.parametrize("impute", ["linear", "none"])
+def test_problems_and_reports_in_the_order_of_the_cells(impute):
+    """Bad and text cells in several columns of several rows: listed row by row, then column by column, on both
+    paths (the fast path reads such columns one at a time)."""
+    grids = _generated()
+    _setting(grids, "impute", impute)
+    data, var = grids["Data"], grids["Variables"]
+    data[2][6], data[3][3], data[3][5], data[5][2] = "12.5", " 1,234 ", "NA", "#N/A"
+    var[4][5], var[6][2] = "3.25", "n/a"
+    _same(grids)
+    inputs = parse_grids(copy.deepcopy(grids)) if impute == "linear" else None
+    if inputs is not None:
+        assert [r.cell for r in inputs.reports][:4] == ["Data!G3", "Data!D4", "Data!F4", "Data!C6"]
+    data[2][4], data[4][2], var[3][6] = "12%", True, "abc"
+    _same(grids)
+    problems = _read(grids, True)[1]
+    cells = [p.split(" ")[0].rstrip(":") for p in problems]
+    assert cells[:3] == ["Data!E3", "Data!C5", "Variables!G4"]
