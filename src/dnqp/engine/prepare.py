@@ -209,6 +209,12 @@ def _plain_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """
     if pd.api.types.infer_dtype(cells.ravel(), skipna=True) not in _NUMBER_KINDS:
         return None
+    return _number_floats(cells)
+
+
+def _number_floats(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_plain_numbers` of cells already known to hold only numbers and blanks (their
+    ``infer_dtype`` is one of ``_NUMBER_KINDS``)."""
     try:
         try:
             values = cells.astype(float)
