@@ -207,13 +207,18 @@ def _dimension(z: zipfile.ZipFile, member: str) -> tuple[int, int] | None:
 
 
 class Reading:
-    """The input sheets of one workbook being parsed by calamine in a background thread (:func:`start_reading`)."""
+    """The input sheets of one workbook being parsed by calamine in a background thread (:func:`start_reading`).
+
+    The thread only parses (Rust, without the GIL); the values become Python objects in :meth:`result`, in the
+    caller's thread, so that the conversion does not compete with the caller's imports for the GIL."""
 
     def __init__(self, path: Path):
         self.path = path
         self.sheet_names: list[str] = []
         self._named = threading.Event()
-        self._values: dict[str, tuple[list[list], bool]] = {}
+        self._book = None
+        self._sheets: dict = {}
+        self._values: dict[str, tuple[list[list], bool]] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._read, name="dnqp-read", daemon=True)
         self._thread.start()
@@ -221,20 +226,17 @@ class Reading:
     def _read(self) -> None:
         from python_calamine import CalamineWorkbook
 
-        book = None
         try:
-            book = CalamineWorkbook.from_path(os.fspath(self.path))
-            self.sheet_names = list(book.sheet_names)
+            self._book = CalamineWorkbook.from_path(os.fspath(self.path))
+            self.sheet_names = list(self._book.sheet_names)
             self._named.set()
             for name in self.sheet_names:
                 if norm_key(name) in INPUT_SHEETS:  # near misses too: the parser names them
-                    self._values[name] = _values(book.get_sheet_by_name(name), self.path, name)
+                    self._sheets[name] = self._book.get_sheet_by_name(name)
         except BaseException as err:  # noqa: BLE001 - handed to the caller of result(), which reports it
             self._error = err
         finally:
             self._named.set()
-            if book is not None:
-                book.close()
 
     def names(self) -> list[str]:
         """The workbook's sheet names (as soon as calamine has opened it)."""
@@ -245,9 +247,17 @@ class Reading:
         """Input sheet name → (its values from A1, whether a cell in its range is blank); raises what the reading
         raised."""
         self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._values
+        try:
+            if self._error is not None:
+                raise self._error
+            if self._values is None:
+                self._values = {name: _values(sheet, self.path, name) for name, sheet in self._sheets.items()}
+            return self._values
+        finally:
+            self._sheets = {}
+            if self._book is not None:
+                self._book.close()
+                self._book = None
 
 
 def start_reading(path: str | os.PathLike) -> Reading:
