@@ -297,6 +297,18 @@ from .cli_excel import EXCEL_COMMANDS  # noqa: E402 - serve, addin: the Excel ad
 COMMANDS.update(EXCEL_COMMANDS)
 
 
+def _short_lived() -> None:
+    """A command that runs once and exits: Python's cycle collector is paused (its passes over the millions of
+    cells of a big workbook cost a tenth of the run) and, at exit, what is left is frozen rather than collected
+    (the last full pass took 0.4 s after a 56,000-row panel). Every file is closed by then; the memory goes back
+    to the system with the process."""
+    import atexit
+    import gc
+
+    gc.disable()
+    atexit.register(gc.freeze)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -312,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None and args.command != "serve":  # this process's own short command (not a test's call)
+        _short_lived()
     try:
         return args.func(args)
     except DnqpError as err:
