@@ -77,3 +77,24 @@ def test_results_come_back_in_the_lists_order():
         assert parallel.fit_all(_fail_at, [(i, set()) for i in range(7)], cost=[1, 9, 2, 8, 3, 7, 4]) == \
             [i * i for i in range(7)]
     assert np.isclose(parallel.fit_all(divmod, [(1.5, 1)])[0][1], 0.5)
+
+
+def _cli(*argv, code=""):
+    import subprocess
+    import sys
+
+    script = (f"import atexit, sys; atexit.register(lambda: print('exit functions ran')); {code}"
+              f"sys.argv = ['dnqp', *{list(argv)!r}]; from dnqp.cli import main; main(); print('not reached')")
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+
+
+def test_a_command_ends_its_own_process_after_the_exit_functions(tmp_path):
+    """The console command (main() without argv) ends the process itself once done: its exit code, its
+    output flushed, the exit functions run; a bad --workers is a one-line error (exit 2)."""
+    out = tmp_path / "t.xlsx"
+    done = _cli("template", "-o", str(out))
+    assert done.returncode == 0 and out.exists(), done.stderr
+    assert "exit functions ran" in done.stdout and "not reached" not in done.stdout
+    bad = _cli("run", str(out), "--workers", "0")
+    assert bad.returncode == 2 and bad.stderr.strip() == "dnqp: --workers 0: give 1 or more processes"
+    assert "exit functions ran" in bad.stdout
