@@ -173,6 +173,8 @@ class RegionMoments:
 
     def __init__(self, y: np.ndarray, X: np.ndarray, region: np.ndarray, year: np.ndarray, effects: str):
         M = np.column_stack([np.asarray(y, dtype=float), np.asarray(X, dtype=float)])
+        if effects == "none":  # shifted by the pool's means (the slopes do not move): no cancellation in Q − ss'/n
+            M = M - M.mean(axis=0)
         codes, self.regions = pd.factorize(region)
         R = len(self.regions)
         self.effects = effects
