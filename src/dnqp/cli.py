@@ -62,10 +62,11 @@ def _one_blas_thread() -> None:
         os.environ.setdefault(var, "1")
 
 
-def _study(workbook: Path, workers: int = 1):
+def _study(workbook: Path, workers: int | None = None):
     """Read, check and run: the sheets are parsed (python-calamine, in a thread: it releases the GIL) while
     pandas, the engine and, for a panel workbook, linearmodels load; a big panel's fits run in ``workers``
-    processes (:mod:`dnqp.engine.parallel`)."""
+    processes (:mod:`dnqp.engine.parallel`; default :func:`_default_workers`), one BLAS thread each."""
+    _one_blas_thread()
     from .engine.cells import norm_key
     from .workbook.schema import REGIONS
     from .workbook.sheetvalues import start_reading
@@ -80,7 +81,7 @@ def _study(workbook: Path, workers: int = 1):
     inputs = read_workbook(workbook, reading)
     from .engine.parallel import workers as side_by_side
 
-    with side_by_side(workers):
+    with side_by_side(workers or _default_workers()):
         return inputs, inputs.run()
 
 
@@ -102,9 +103,7 @@ def _run(args) -> int:
     out = _results_path(workbook, args.output)
     if args.workers is not None and args.workers < 1:
         raise DataError(f"--workers {args.workers}: give 1 or more processes")
-    workers = args.workers or _default_workers()
-    _one_blas_thread()
-    inputs, result = _study(workbook, workers)
+    inputs, result = _study(workbook, args.workers)
     if not args.quiet:
         from .terminal import print_study
 
@@ -157,17 +156,13 @@ def _manuscript_paths(args, workbook: Path, results: Path) -> tuple[Path | None,
 
 def _check(args) -> int:
     workbook = Path(args.workbook)
-    workers = _default_workers()
-    _one_blas_thread()
-    inputs, result = _study(workbook, workers)
+    inputs, result = _study(workbook)
     if getattr(inputs, "design", ""):
         return _check_panel(workbook, inputs, result)
     years = result.index.index
     print(f"{workbook}: OK — {len(result.weights)} indicators in {len(result.dimension_weights)} dimensions, "
           f"{len(years)} years ({years[0]}–{years[-1]}), {len(result.baseline.params) - 1} regressors")
-    for report in inputs.reports:
-        if report.action == "coerced":
-            print(f"note: {report}")
+    _print_coerced(inputs)
     for _, cell in result.imputed.iterrows():
         where = inputs.address(cell["table"], cell["row"], cell["column"])
         print(f"note: {where} ({cell['column']}, {cell['row']}) is missing: imputed ({result.settings.impute}) "
@@ -178,14 +173,19 @@ def _check(args) -> int:
     return 0
 
 
+def _print_coerced(inputs) -> None:
+    """The cells ``dnqp check`` read from text (a number typed as text), one note each."""
+    for report in inputs.reports:
+        if report.action == "coerced":
+            print(f"note: {report}")
+
+
 def _check_panel(workbook: Path, inputs, result) -> int:
     """``dnqp check`` on a panel workbook: the design, then every note naming its cell."""
     m = result.main
     print(f"{workbook}: OK — {len(result.indicators)} indicators, {inputs.design.removeprefix('design: ')}; "
           f"{len(m.params) - 1} regressors, {m.effects} effects")
-    for report in inputs.reports:
-        if report.action == "coerced":
-            print(f"note: {report}")
+    _print_coerced(inputs)
     for _, cell in result.imputed.iterrows():
         where = inputs.address(cell["table"], (cell["Region"], cell["Year"]), cell["column"])
         print(f"note: {where} ({cell['column']}, {cell['Region']} {cell['Year']}) is missing: imputed "

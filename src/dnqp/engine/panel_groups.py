@@ -105,7 +105,8 @@ class GroupHeterogeneity:
 
 
 def fe_coefficients(y: np.ndarray, X: np.ndarray, region: np.ndarray, year: np.ndarray, effects: str) -> np.ndarray:
-    """Slope coefficients of a fixed-effects regression, computed fast for the permutation replications.
+    """Slope coefficients of a fixed-effects regression, from the rows (the reference :class:`RegionMoments`
+    is held to; it gives the permutation replications the same slopes from per-region sums).
 
     Region means are removed with ``bincount``; under two-way effects the year dummies (demeaned by region)
     are then partialled out (Frisch–Waugh), which is exact in an unbalanced panel. Only the point estimates:

@@ -615,11 +615,11 @@ def _check_values(data: pd.DataFrame, variables: pd.DataFrame, model: pd.DataFra
 
 
 @contextmanager
-def _no_cycle_collection():
-    """The cyclic garbage collector paused while a workbook is read: reading makes tens of thousands of keys and
-    rows but no reference cycles, and each full collection would walk every cell of the grids for nothing
-    (a third of the time on a 56,000-row panel). Reference counting frees memory as usual; the collector runs
-    again afterwards (unless it was off already)."""
+def collector_paused():
+    """The cyclic garbage collector paused while a workbook is read or written: a big panel's tables are tens
+    of thousands of keys and row lists but no reference cycles, and each full collection would walk every
+    cell of them for nothing (a third of the reading time on a 56,000-row panel). Reference counting frees
+    memory as usual; the collector runs again afterwards (unless it was off already)."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -639,7 +639,7 @@ def parse_grids(grids: Mapping[str, Sequence[Sequence]]) -> StudyInputs:
     ignored, both noted in :attr:`StudyInputs.notes`. Raises :class:`InputError` listing every problem, each
     naming its cell.
     """
-    with _no_cycle_collection():
+    with collector_paused():
         return _parse_grids(grids)
 
 

@@ -3,8 +3,6 @@ their charts (XlsxWriter); a results workbook is marked so that ``dnqp run`` may
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from collections import Counter
 from io import BytesIO
@@ -15,7 +13,7 @@ from .bulk import BULK_CELLS, BulkSheets
 from .blocks import Block, place, result_blocks, user_labels
 from .charts import chart_coefficients, chart_group_means, chart_index, chart_weights
 from .companion_charts import draw_companion_charts
-from .grid import StudyInputs
+from .grid import StudyInputs, collector_paused
 from .marks import RESULTS_KEYWORD, is_results_workbook
 from .writer import new_sheet, new_workbook, write_cell
 from ..engine.study import StudyResult
@@ -156,20 +154,8 @@ def write_results(result: StudyResult, path: str | os.PathLike, inputs: StudyInp
 
     A block body of ``_bulk_cells`` cells or more is written through :mod:`dnqp.workbook.bulk` (the same
     sheet XML, much faster); tests lower it to compare that path with the cell-by-cell one."""
-    with _collector_paused():  # a big panel's tables are a million small lists, and no cycle among them
+    with collector_paused():  # a big panel's tables are a million small lists, and no cycle among them
         return _write_results(result, Path(path), inputs, BulkSheets(_bulk_cells))
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cycle collector off for a while (it would scan every list of the tables again and again)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _write_results(result, path: Path, inputs, bulk: BulkSheets) -> Path:
